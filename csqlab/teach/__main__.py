@@ -1,0 +1,40 @@
+"""``python -m csqlab.teach {regen,lint} ...``"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m csqlab.teach", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_regen = sub.add_parser(
+        "regen", help="execute notebooks from a fresh kernel exactly as CI sees them, then verify"
+    )
+    p_regen.add_argument("paths", nargs="+", type=Path)
+    p_regen.add_argument("--no-verify", action="store_true", help="skip the nbval check")
+    p_regen.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+
+    p_lint = sub.add_parser("lint", help="check notebook hygiene (default: lessons/)")
+    p_lint.add_argument("paths", nargs="*", type=Path)
+
+    args = parser.parse_args(argv)
+    if args.command == "regen":
+        from .regen import regen
+
+        return regen(args.paths, verify_after=not args.no_verify, timeout=args.timeout)
+    from .lint import lint_paths
+
+    paths = args.paths or [Path("lessons")]
+    problems = lint_paths(paths)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
