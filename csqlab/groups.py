@@ -705,7 +705,8 @@ class GroupAxioms(NamedTuple):
 def check_group_axioms(elements, n_triples: int = 2000, seed=0) -> GroupAxioms:
     """Check closure (gh ∈ G for all pairs), identity, inverses (g⁻¹ ∈ G) and
     associativity ((gh)k = g(hk) on ``n_triples`` random triples) for a set of
-    permutations (an ``(m, n)`` array, or a :class:`PermutationGroup`)."""
+    permutations (an ``(m, n)`` array, or a :class:`PermutationGroup`). Closure costs
+    |G|² products: meant for groups of up to a few thousand elements."""
     if isinstance(elements, PermutationGroup):
         elements = elements.elements()
     elements = _as_permutations(elements, "elements")
@@ -1330,6 +1331,9 @@ def sort_frame(n: int, limit: int | None = None) -> Frame:
     return Frame(group, f"sort frame of S_{n}", members, "F(x) = {g : x[g] sorted decreasingly}")
 
 
+_FRAME_CHUNK_ENTRIES = 4_000_000  # orbit images held at once by canonical_frame (~32 MB)
+
+
 def canonical_frame(group: PermutationGroup, limit: int | None = None) -> Frame:
     """Our frame for any permutation subgroup G (lessons 7 and 9):
 
@@ -1338,17 +1342,24 @@ def canonical_frame(group: PermutationGroup, limit: int | None = None) -> Frame:
     It is G-equivariant by construction (``F(h·x) = h F(x)``, since h·x has the same
     orbit), and frame averaging with it is canonicalisation: every g ∈ F(x) gives the same
     ``g⁻¹·x``. Inputs (B, n), or (B, n, d) with G permuting rows (rows compared in
-    row-major order). Enumerates G (cost B·|G|·n); for S_n it uses :func:`sort_frame`."""
+    row-major order). Enumerates G (cost B·|G|·n, in chunks of the batch); for S_n it
+    returns the equal and cheaper :func:`sort_frame`."""
     group = _check_group(group)
-    if group.kind == "symmetric" and not group.is_enumerable(limit):
+    if group.kind == "symmetric":
         return sort_frame(group.degree, limit)
     elements = group.elements(limit)
 
     def members(x):
-        images = x[:, elements]  # (B, |G|, n[, d]): images[b, j] = g_j⁻¹·x_b
-        mask = _lexmax_mask(images.reshape(images.shape[0], images.shape[1], -1))
-        batch_index, element_index = np.nonzero(mask)
-        return batch_index, elements[element_index]
+        width = int(np.prod(x.shape[1:]))
+        chunk = max(1, _FRAME_CHUNK_ENTRIES // (len(elements) * width))
+        batch_parts, element_parts = [], []
+        for start in range(0, len(x), chunk):
+            images = x[start : start + chunk][:, elements]  # images[b, j] = g_j⁻¹·x_b
+            mask = _lexmax_mask(images.reshape(images.shape[0], images.shape[1], -1))
+            batch_index, element_index = np.nonzero(mask)
+            batch_parts.append(batch_index + start)
+            element_parts.append(elements[element_index])
+        return np.concatenate(batch_parts), np.concatenate(element_parts)
 
     return Frame(group, f"canonicalisation frame of {group.name}", members,
                  "F(x) = {g : g⁻¹·x is the lexicographic maximum of the orbit}")
