@@ -21,6 +21,21 @@ __version__ = "0.1.0"
 
 __all__ = ["__version__", "setup", "full_mode", "style_path"]
 
+# Submodules load on first use (``csqlab.checks.ex0_1``, ``csqlab.boolean``): importing
+# csqlab stays cheap, and a lesson needs only ``import csqlab``.
+_SUBMODULES = frozenset({
+    "boolean", "bounds", "checks", "gaussian", "groups", "hard", "models", "oracles",
+    "plotting", "teach", "train", "widgets",
+})
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'csqlab' has no attribute {name!r}")
+
 _FULL_ENV = "CSQLAB_FULL"
 
 
