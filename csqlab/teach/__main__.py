@@ -1,4 +1,4 @@
-"""``python -m csqlab.teach {regen,lint} ...``"""
+"""``python -m csqlab.teach {regen,lint,make-assignment} ...``"""
 
 from __future__ import annotations
 
@@ -21,7 +21,23 @@ def main(argv: list[str] | None = None) -> int:
     p_lint = sub.add_parser("lint", help="check notebook hygiene (default: lessons/)")
     p_lint.add_argument("paths", nargs="*", type=Path)
 
+    p_assign = sub.add_parser(
+        "make-assignment", help="write student and instructor versions of lessons for grading"
+    )
+    p_assign.add_argument("paths", nargs="+", type=Path)
+    p_assign.add_argument("-o", "--out", type=Path, required=True, help="output folder")
+    p_assign.add_argument("--points", type=int, default=1, help="points per exercise")
+    p_assign.add_argument("--otter", action="store_true", help="add otter-grader markers too")
+
     args = parser.parse_args(argv)
+    if args.command == "make-assignment":
+        from .assignment import make_assignment
+
+        for path in args.paths:
+            student, instructor = make_assignment(path, args.out, points=args.points,
+                                                  otter=args.otter)
+            print(f"{path} -> {student} (students), {instructor} (instructor)")
+        return 0
     if args.command == "regen":
         from .regen import regen
 
