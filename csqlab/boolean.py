@@ -33,6 +33,7 @@ import math
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import combinations
 
 import numpy as np
@@ -48,6 +49,13 @@ __all__ = [
     "parity_on_cube",
     "parities_on_cube",
     "majority_on_cube",
+    "and_on_cube",
+    "tribes_on_cube",
+    "threshold_on_cube",
+    "random_boolean_on_cube",
+    "majority_fourier_weights",
+    "majority_weight_limit",
+    "bent_on_cube",
     "walsh_hadamard_",
     "walsh_hadamard",
     "inverse_walsh_hadamard",
@@ -284,6 +292,129 @@ def majority_on_cube(n: int, dtype=np.float64) -> np.ndarray:
         raise ValueError(f"n must be odd for Majority (no ties), got {n}")
     coordinate_sum = n - 2 * subset_sizes(n).astype(np.int64)
     return np.sign(coordinate_sum).astype(dtype)
+
+
+def and_on_cube(n: int, dtype=np.float64) -> np.ndarray:
+    """``AND_n`` with −1 meaning True (O'Donnell's convention): ``−1`` only at ``x = (−1, …, −1)``.
+
+    ``AND_n = 1 − 2·Π_j (1 − x_j)/2`` gives ``f̂(∅) = 1 − 2^{1−n}`` and
+    ``f̂(S) = −(−1)^{|S|} 2^{1−n}`` for ``S ≠ ∅``: the weight sits almost entirely at
+    degree 0 (``W^k = C(n, k)·4^{1−n}`` for ``k ≥ 1``). The all-(−1) point is the last row.
+    """
+    n = _check_int(n, "n", 1)
+    values = np.ones(1 << n, dtype=dtype)
+    values[-1] = -1
+    return values
+
+
+def tribes_on_cube(n: int, width: int, dtype=np.float64) -> np.ndarray:
+    """Tribes: the OR of ANDs over consecutive blocks of ``width`` coordinates (−1 = True).
+
+    Blocks are ``{0..width−1}, {width..2·width−1}, …``; when ``width`` does not divide
+    ``n`` the last block is shorter. ``f(x) = −1`` iff some block has all its
+    coordinates equal to −1. ``width = n`` gives :func:`and_on_cube`.
+    """
+    n = _check_int(n, "n", 1)
+    width = _check_int(width, "width", 1)
+    if width > n:
+        raise ValueError(f"width must be <= n = {n}, got {width}")
+    index = np.arange(1 << n, dtype=np.int64)
+    some_tribe_true = np.zeros(1 << n, dtype=bool)
+    for start in range(0, n, width):
+        block = ((1 << min(width, n - start)) - 1) << start
+        some_tribe_true |= (index & block) == block
+    return np.where(some_tribe_true, -1, 1).astype(dtype)
+
+
+def threshold_on_cube(weights, threshold: float = 0.0, dtype=np.float64) -> np.ndarray:
+    """Linear threshold function ``f(x) = sign(Σ_j w_j x_j − θ)`` on the cube, ``n = len(weights)``.
+
+    Ties (``Σ_j w_j x_j = θ`` exactly) are mapped to ``+1``. All-equal weights and
+    ``θ = 0`` give Majority for odd ``n``; generic (e.g. Gaussian) weights have no ties.
+    """
+    weights = _finite_array(weights, "weights")
+    if weights.ndim != 1 or weights.size < 1:
+        raise ValueError(f"weights must have shape (n,) with n >= 1, got shape {weights.shape}")
+    threshold = _check_real(threshold, "threshold")
+    linear = np.zeros(1)
+    for weight in weights:
+        # rows with bit j set (x_j = −1) come after the 2**j rows without it
+        linear = np.concatenate([linear + weight, linear - weight])
+    return np.where(linear - threshold >= 0, 1, -1).astype(dtype)
+
+
+def random_boolean_on_cube(n: int, rng=None, *, seed: int | None = None,
+                           dtype=np.float64) -> np.ndarray:
+    """A uniformly random function ``{−1,+1}^n → {−1,+1}``: independent fair ±1 values.
+
+    Each ``f̂(S)`` has mean 0 and variance ``2^{−n}``, so ``E[W^k] = C(n, k)/2^n``:
+    a random function's weight follows the binomial distribution of ``|S|``.
+    """
+    n = _check_int(n, "n", 1)
+    generator = _generator(rng, seed)
+    return (1 - 2 * generator.integers(0, 2, size=1 << n)).astype(dtype)
+
+
+def majority_fourier_weights(n: int) -> np.ndarray:
+    """Exact ``W^k[Maj_n]`` for ``k = 0..n`` from the closed form (odd ``n``).
+
+    For ``|S| = k`` odd (O'Donnell, *Analysis of Boolean Functions*, Ch. 5),
+
+        Maĵ_n(S) = (−1)^{(k−1)/2} · C((n−1)/2, (k−1)/2) / C(n−1, k−1) · C(n−1, (n−1)/2) / 2^{n−1},
+
+    and ``Maĵ_n(S) = 0`` for even ``k``; ``W^k = C(n, k)·Maĵ_n(S)²``. Computed in exact
+    rational arithmetic, so any ``n`` works (the transform needs ``2^n`` values).
+    ``k = 1`` gives ``n·(C(n−1, (n−1)/2)/2^{n−1})²``, which decreases to ``2/π``.
+    """
+    n = _check_int(n, "n", 1)
+    if n % 2 == 0:
+        raise ValueError(f"n must be odd for Majority (no ties), got {n}")
+    half = (n - 1) // 2
+    weights = np.zeros(n + 1)
+    for k in range(1, n + 1, 2):
+        coefficient = Fraction(
+            math.comb(half, (k - 1) // 2) * math.comb(n - 1, half),
+            math.comb(n - 1, k - 1) * 2 ** (n - 1),
+        )
+        weights[k] = float(math.comb(n, k) * coefficient**2)
+    return weights
+
+
+def majority_weight_limit(k: int) -> float:
+    """``lim_{n→∞} W^k[Maj_n] = (2/(πk))·C(k−1, (k−1)/2)/2^{k−1}`` for odd ``k``, 0 for even.
+
+    ``k = 1`` gives ``2/π``; the limits sum to 1 over odd ``k`` (the arcsine series at 1)
+    and decay like ``(2/π)^{3/2} k^{−3/2}`` (O'Donnell, Ch. 5).
+    """
+    k = _check_int(k, "k", 0)
+    if k % 2 == 0:
+        return 0.0
+    return 2.0 / (math.pi * k) * math.comb(k - 1, (k - 1) // 2) / 2 ** (k - 1)
+
+
+def bent_on_cube(coordinates, n: int, dtype=np.float64) -> np.ndarray:
+    """The inner-product (bent) function on ``2h`` coordinates, on all of ``{−1,+1}^n``.
+
+    With ``coordinates = (u_1, …, u_h, v_1, …, v_h)`` (an even number of distinct indices)
+    and bits ``b = (1 − x)/2``, it is ``IP(x) = (−1)^{Σ_t b_{u_t} b_{v_t}}``. It is *bent*:
+    ``|IP^(S)| = 2^{−h}`` for every one of the ``4^h`` subsets ``S`` of ``coordinates`` and 0
+    for all other ``S``, so Parseval ``Σ_S IP^(S)² = 1`` is spread as evenly as possible.
+    As a bounded query it has correlation ``2^{−h}`` with ``4^h`` parities: for ``τ`` just
+    below ``2^{−h}`` it sees ``≈ 1/τ²`` of them, nearly the most the counting lemma allows
+    (lesson 3). ``coordinates = ()`` gives the constant 1.
+    """
+    n = _check_int(n, "n", 1)
+    indices = [_check_int(j, "coordinates index", 0) for j in coordinates]
+    if len(indices) % 2:
+        raise ValueError(f"coordinates must hold an even number of indices, got {len(indices)}")
+    if len(set(indices)) != len(indices) or any(j >= n for j in indices):
+        raise ValueError(f"coordinates must be distinct indices below n = {n}, got {tuple(indices)}")
+    half = len(indices) // 2
+    rows = np.arange(1 << n, dtype=np.int64)
+    exponent = np.zeros(1 << n, dtype=np.int64)
+    for u, v in zip(indices[:half], indices[half:], strict=True):
+        exponent ^= (rows >> u) & (rows >> v) & 1
+    return (1 - 2 * exponent).astype(dtype)
 
 
 # --------------------------------------------------------------------------- Walsh–Hadamard

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csqlab.boolean import (
+    bent_on_cube,
     cube,
     degree_weights,
     fourier_coefficients,
@@ -208,6 +209,36 @@ def test_majority_level_one_weight_matches_the_binomial_closed_form(n):
     assert np.allclose(weights[0::2], 0.0, atol=1e-15)
     assert np.isclose(weights.sum(), 1.0)
     assert np.allclose(influence(majority_on_cube(n)), singleton)
+
+
+@pytest.mark.parametrize("coordinates, n", [((), 3), ((0, 1), 2), ((0, 1, 2, 3), 6),
+                                            ((5, 1, 0, 7), 8), (tuple(range(10)), 10)])
+def test_bent_function_spreads_its_weight_evenly_over_the_subsets_of_its_coordinates(
+        coordinates, n):
+    """Lesson 3's near-extremal query: |IP^(S)| = 2^{−h} on all 4^h subsets of the 2h
+    coordinates, 0 elsewhere. Values checked on the explicit cube points, coefficients by
+    the scipy Hadamard matmul."""
+    points = cube(n, np.int64)
+    half = len(coordinates) // 2
+    bits = (1 - points) // 2
+    products = [bits[:, u] * bits[:, v] for u, v in
+                zip(coordinates[:half], coordinates[half:], strict=True)]
+    expected = (-1.0) ** (np.sum(products, axis=0) if products else np.zeros(1 << n))
+    values = bent_on_cube(coordinates, n)
+    assert np.array_equal(values, expected)
+    coefficients = scipy.linalg.hadamard(1 << n) @ values / (1 << n)
+    inside = np.array([mask & ~subset_to_mask(coordinates, n) == 0 for mask in range(1 << n)])
+    assert np.allclose(np.abs(coefficients[inside]), 2.0 ** (-half))
+    assert np.allclose(coefficients[~inside], 0.0)
+
+
+def test_bent_function_refuses_odd_or_repeated_coordinates():
+    with pytest.raises(ValueError, match="coordinates"):
+        bent_on_cube((0, 1, 2), 4)
+    with pytest.raises(ValueError, match="coordinates"):
+        bent_on_cube((0, 0), 4)
+    with pytest.raises(ValueError, match="coordinates"):
+        bent_on_cube((0, 4), 4)
 
 
 def test_influence_equals_the_probability_that_flipping_changes_the_value():
