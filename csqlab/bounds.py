@@ -36,6 +36,8 @@ from csqlab.boolean import (
     parity_on_cube,
     subset_to_mask,
     subsets_of_degree,
+    walsh_hadamard,
+    walsh_hadamard_,
 )
 
 __all__ = [
@@ -144,8 +146,18 @@ def pairwise_correlation_from_samples(values) -> GramEstimate:
     return GramEstimate(gram, np.sqrt(variance / n_samples), n_samples)
 
 
+def _support(transformed: np.ndarray, atol: float):
+    """Nonzero Fourier coefficients of one member from its unnormalised transform ``H_n f``."""
+    length = transformed.shape[-1]
+    support = np.flatnonzero(np.abs(transformed) > atol * length if atol else transformed)
+    return support, transformed[support].astype(np.float64) / length
+
+
 def _fourier_supports(members, atol: float):
-    """Yield ``(bitmasks, coefficients)`` of each member's Fourier coefficients above atol."""
+    """Yield ``(bitmasks, coefficients)`` of each member's Fourier coefficients above atol.
+
+    Float32 members stay float32 (exact for ±1 values up to n = 24, twice as fast).
+    """
     if _is_torch(members) or isinstance(members, np.ndarray):
         members = _finite_array(members, "members")
         if members.ndim != 2:
@@ -153,17 +165,23 @@ def _fourier_supports(members, atol: float):
         _, n = _check_cube_values(members[:1], "members")
         block = max(1, _FOURIER_BLOCK_ENTRIES >> n)
         for start in range(0, members.shape[0], block):
-            for row in fourier_coefficients(members[start:start + block]):
-                support = np.flatnonzero(np.abs(row) > atol)
-                yield support, row[support]
+            for row in walsh_hadamard(members[start:start + block]):
+                yield _support(row, atol)
         return
     for member in members:
-        array, _ = _check_cube_values(member, "members")
-        if array.ndim != 1:
-            raise ValueError(f"each member must have shape (2**n,), got shape {array.shape}")
-        row = fourier_coefficients(array)
-        support = np.flatnonzero(np.abs(row) > atol)
-        yield support, row[support]
+        if isinstance(member, np.ndarray) and member.dtype in (np.float32, np.float64):
+            transformed = np.array(member, order="C", copy=True)
+        else:
+            transformed = _finite_array(member, "members")
+        if transformed.ndim != 1:
+            raise ValueError(f"each member must have shape (2**n,), got shape {transformed.shape}")
+        if transformed.shape[0] < 2:
+            raise ValueError("members must have a last axis of length 2**n with n >= 1")
+        try:
+            walsh_hadamard_(transformed)
+        except ValueError as error:
+            raise ValueError(str(error).replace("values", "members")) from None
+        yield _support(transformed, atol)
 
 
 def pairwise_correlation_fourier(members=None, *, coefficients=None, atol: float = 0.0):

@@ -85,7 +85,7 @@ def test_one_query_sees_at_most_the_lemmas_count_of_parities():
             bound = counting_lemma(tolerance, 0.0, 1 << N_BITS).per_query
             assert count <= bound
             worst_ratio = max(worst_ratio, count / bound)
-    assert worst_ratio > 0.05  # the zoo really does produce queries that see many parities
+    assert worst_ratio > 0.3  # the zoo really does produce queries that see many parities
 
 
 def test_a_bent_query_nearly_attains_the_count_so_the_check_can_fail():
@@ -208,6 +208,8 @@ def test_parity_gram_is_the_identity_by_enumeration_and_by_plancherel():
     assert np.array_equal(pairwise_correlation_fourier(values), np.eye(len(subsets)))
     streamed = pairwise_correlation_fourier(iter(values))
     assert np.array_equal(streamed, np.eye(len(subsets)))
+    single = pairwise_correlation_fourier(row.astype(np.float32) for row in values)
+    assert np.array_equal(single, np.eye(len(subsets)))
     known = pairwise_correlation_fourier(coefficients=[{s: 1.0} for s in subsets])
     assert np.array_equal(known, np.eye(len(subsets)))
 
