@@ -46,6 +46,8 @@ __all__ = [
     "CircularCNN",
     "FrameAveragedMLP",
     "InvariantPolynomial",
+    "power_sums",
+    "elementary_from_power_sums",
     "EquivarianceResult",
     "equivariance_error",
 ]
@@ -567,6 +569,48 @@ class InvariantPolynomial(nn.Module):
     def forward(self, x) -> torch.Tensor:
         out = self.features(x) @ self.coefficients
         return out + self.bias if self.bias is not None else out
+
+
+def power_sums(x, degree: int) -> np.ndarray:
+    """Power sums ``p_j(x) = Σ_i x_i^j`` for ``j = 1..degree`` (lesson 7), x of shape
+    (..., n) → shape (..., degree). Each ``p_j`` is invariant under all of S_n; over Q the
+    first n of them generate every S_n-invariant polynomial (via
+    :func:`elementary_from_power_sums`): the algebra behind DeepSets, ``ρ(Σ_i φ(x_i))``."""
+    x = np.asarray(x.detach().cpu() if isinstance(x, torch.Tensor) else x, dtype=np.float64)
+    if x.ndim < 1 or x.shape[-1] == 0:
+        raise ValueError(f"x must have shape (..., n) with n >= 1, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x must be finite (no NaN or inf)")
+    degree = _check_int(degree, "degree")
+    return np.stack([np.sum(x**j, axis=-1) for j in range(1, degree + 1)], axis=-1)
+
+
+def elementary_from_power_sums(power_sums) -> np.ndarray:
+    """Elementary symmetric polynomials from power sums by **Newton's identities**
+    (lesson 7):
+
+        e_0 = 1,    k e_k = Σ_{i=1}^{k} (−1)^{i−1} e_{k−i} p_i,    k = 1..m,
+
+    where ``e_k(x) = Σ_{i_1<…<i_k} x_{i_1}⋯x_{i_k}`` (so ``Π_i (t + x_i) = Σ_k e_k t^{n−k}``).
+    Input ``(p_1, …, p_m)`` along the last axis, shape (..., m); output ``(e_0, …, e_m)``,
+    shape (..., m + 1). For x of length n, ``e_k = 0`` for k > n, and the recursion shows
+    every symmetric polynomial is a polynomial in ``p_1..p_n`` (over Q). The division by k
+    makes it numerically delicate for large m; fine for the small degrees of the course."""
+    p = np.asarray(
+        power_sums.detach().cpu() if isinstance(power_sums, torch.Tensor) else power_sums,
+        dtype=np.float64,
+    )
+    if p.ndim < 1 or p.shape[-1] == 0:
+        raise ValueError(f"power_sums must have shape (..., m) with m >= 1, got shape {p.shape}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("power_sums must be finite (no NaN or inf)")
+    m = p.shape[-1]
+    e = np.zeros(p.shape[:-1] + (m + 1,))
+    e[..., 0] = 1.0
+    for k in range(1, m + 1):
+        signs = (-1.0) ** np.arange(k)  # (−1)^{i−1} for i = 1..k
+        e[..., k] = np.sum(signs * e[..., k - 1 :: -1][..., :k] * p[..., :k], axis=-1) / k
+    return e
 
 
 # ---------------------------------------------------------------------------------------

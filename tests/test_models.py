@@ -218,6 +218,42 @@ def test_orbit_sums_under_symmetric_group_are_elementary_symmetric_polynomials()
         assert np.allclose(features[b], expected, atol=1e-12)
 
 
+def test_newton_identities_give_elementary_symmetric_polynomials():
+    """Lesson 7: e_k from power sums by Newton's identities equals the direct sum over
+    k-subsets of products (itertools) and the coefficients of Π (t + x_i) (numpy.poly);
+    e_k = 0 for k > n."""
+    rng = np.random.default_rng(11)
+    n = 5
+    x = rng.normal(size=(4, n))
+    power = M.power_sums(x, n + 2)
+    assert np.allclose(power[:, 2], (x**3).sum(axis=1), atol=1e-12)
+    elementary = M.elementary_from_power_sums(power)
+    assert elementary.shape == (4, n + 3)
+    for b in range(4):
+        direct = [sum(math.prod(x[b, list(c)]) for c in itertools.combinations(range(n), k))
+                  for k in range(n + 1)]
+        assert np.allclose(elementary[b, : n + 1], direct, atol=1e-10)
+        assert np.allclose(elementary[b, : n + 1], np.poly(-x[b]), atol=1e-10)
+        assert np.allclose(elementary[b, n + 1 :], 0.0, atol=1e-10)
+
+
+def test_newton_identities_on_integers_are_exact():
+    """x = (1, 2, 3): p = (6, 14, 36) and e = (1, 6, 11, 6) (textbook values)."""
+    assert M.power_sums([1.0, 2.0, 3.0], 3).tolist() == [6.0, 14.0, 36.0]
+    assert M.elementary_from_power_sums([6.0, 14.0, 36.0]).tolist() == [1.0, 6.0, 11.0, 6.0]
+
+
+def test_power_sum_helpers_validate_their_arguments():
+    with pytest.raises(ValueError, match="power_sums"):
+        M.elementary_from_power_sums([1.0, np.nan])
+    with pytest.raises(ValueError, match="power_sums"):
+        M.elementary_from_power_sums(np.zeros((2, 0)))
+    with pytest.raises(ValueError, match="degree"):
+        M.power_sums(np.ones(3), 0)
+    with pytest.raises(ValueError, match="x must"):
+        M.power_sums([np.inf, 1.0], 2)
+
+
 # ----------------------------------------------------------------------------- baseline
 
 
