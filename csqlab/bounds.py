@@ -32,6 +32,7 @@ from csqlab.boolean import (
     _finite_array,
     _generator,
     _is_torch,
+    bent_on_cube,
     fourier_coefficients,
     parity_on_cube,
     subset_to_mask,
@@ -62,6 +63,8 @@ __all__ = [
     "AdversaryGame",
     "query_candidates_in_turn",
     "random_bounded_queries",
+    "bent_coset_query",
+    "query_bent_cosets",
 ]
 
 _LOG10_2 = math.log10(2.0)
@@ -676,3 +679,53 @@ def random_bounded_queries(rng=None, *, seed: int | None = None) -> Callable:
         return generator.choice(np.array([-1.0, 1.0]), size=game.n_points)
 
     return learner
+
+
+def _cube_dimension(game: AdversaryGame) -> int:
+    n = game.n_points.bit_length() - 1
+    if game.n_points != 1 << n or n < 1:
+        raise ValueError(f"the game must live on a cube (2**n points), got {game.n_points} points")
+    return n
+
+
+def bent_coset_query(game: AdversaryGame, index: int, half_width: int) -> np.ndarray:
+    """The "smart" query that mixes ``4^k`` parities (``k = half_width``): ``f_index · IP``.
+
+    ``IP`` is the bent function on coordinates ``0..2k−1`` (:func:`csqlab.boolean.bent_on_cube`),
+    so for a parity ``f_index = χ_S`` the query is ``Σ_U ±2^{−k} χ_{S△U}`` over the ``4^k``
+    subsets ``U ⊆ {0..2k−1}``: correlation exactly ``2^{−k}`` with each of those parities and
+    0 with all others. By Parseval this is the most even way to spread a bounded query's
+    unit weight; with ``2^{−k} > τ`` it removes ``4^k`` parities at once (``≈ 1/τ²`` for ``τ``
+    just below ``2^{−k}``: half the lemma's ``2/τ²``). Mixing more (``2^{−k} ≤ τ``) makes it
+    see none. Needs a game on the cube with ``2k ≤ n``.
+    """
+    n = _cube_dimension(game)
+    half_width = _check_int(half_width, "half_width", 0)
+    if 2 * half_width > n:
+        raise ValueError(f"half_width must be <= n/2 = {n // 2}, got {half_width}")
+    values = game.candidate(index)
+    return values / max(1.0, float(np.max(np.abs(values)))) * bent_on_cube(
+        range(2 * half_width), n)
+
+
+def query_bent_cosets(game: AdversaryGame) -> np.ndarray:
+    """Scripted learner: :func:`bent_coset_query` around the first consistent candidate, with
+    the widest block that still beats the tolerance (largest ``k`` with ``2^{−k} > τ``).
+
+    On all ``2^n`` parities each query removes a whole coset of ``4^k`` parities, so it
+    finishes in about ``m/4^k ≈ m τ²`` queries (for ``τ`` just below a power of 1/2):
+    within a small factor of the lemma's ``m τ²/2``, so the lemma is nearly tight. When
+    every consistent candidate would be seen (the adversary could then answer away from 0
+    and keep half of them), the block is narrowed until one is not.
+    """
+    n = _cube_dimension(game)
+    index = int(np.flatnonzero(game.consistent)[0])
+    half_width = 0
+    while 2 * (half_width + 1) <= n and 2.0 ** -(half_width + 1) > game.tolerance:
+        half_width += 1
+    while True:
+        query = bent_coset_query(game, index, half_width)
+        unseen = np.abs(game.correlations(query)[game.consistent]) <= game.tolerance
+        if half_width == 0 or unseen.any():
+            return query
+        half_width -= 1

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from csqlab.boolean import cube, parities_on_cube, parity, random_cube_points, subsets_of_degree
 from csqlab.bounds import (
     AdversaryGame,
+    bent_coset_query,
     bound_curve,
     counting_lemma,
     log10_binomial,
@@ -28,6 +29,7 @@ from csqlab.bounds import (
     pairwise_correlation,
     pairwise_correlation_fourier,
     pairwise_correlation_from_samples,
+    query_bent_cosets,
     query_candidates_in_turn,
     random_bounded_queries,
     samples_for_tolerance,
@@ -308,6 +310,38 @@ def test_random_queries_remove_almost_no_parities():
     game = AdversaryGame.parities(8, tolerance=0.3)
     game.play(random_bounded_queries(seed=3), max_queries=100)
     assert game.n_queries == 100 and game.n_consistent >= 250
+    assert all(r.n_consistent >= r.guaranteed for r in game.history)
+
+
+@pytest.mark.parametrize("half_width", [0, 1, 2, 3])
+def test_bent_coset_query_sees_one_coset_of_parities_at_level_two_to_the_minus_h(half_width):
+    """Lesson 3's smart query: correlation exactly 2^{−h} with the 4^h parities χ_{S△U},
+    U ⊆ {0..2h−1}, and 0 with every other parity (explicit 1024 × 1024 matmul)."""
+    game = AdversaryGame.parities(N_BITS, tolerance=0.1)
+    subset_mask = 0b1011010011
+    query = bent_coset_query(game, subset_mask, half_width)
+    assert np.max(np.abs(query)) == 1.0
+    correlations = ALL_PARITIES @ query / query.size
+    block = (1 << 2 * half_width) - 1
+    coset = [(subset_mask & ~block) | low for low in range(block + 1)]
+    assert np.allclose(np.abs(correlations[coset]), 2.0**-half_width)
+    others = np.ones(1 << N_BITS, dtype=bool)
+    others[coset] = False
+    assert np.allclose(correlations[others], 0.0)
+
+
+@pytest.mark.parametrize("n, tolerance", [(8, 0.24), (10, 0.12), (10, 0.2)])
+def test_bent_coset_learner_is_within_a_small_factor_of_the_lemma(n, tolerance):
+    """The lemma is nearly tight: the coset learner removes 4^h ≈ 1/τ² parities per query
+    (never more than 2/τ²) and finishes in fewer than 4·m τ² queries (lemma: ≥ m τ²/2)."""
+    game = AdversaryGame.parities(n, tolerance)
+    game.play(query_bent_cosets, max_queries=2000)
+    assert game.solved
+    assert game.bound.min_queries <= game.n_queries < 4 * game.m * tolerance**2
+    removed = -np.diff([game.m] + [r.n_consistent for r in game.history])
+    assert removed.max() <= game.bound.per_query
+    half_width = int(np.floor(-np.log2(tolerance)))
+    assert removed[0] == 4**half_width
     assert all(r.n_consistent >= r.guaranteed for r in game.history)
 
 
