@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csqlab.boolean import (
+    and_on_cube,
     bent_on_cube,
     cube,
     degree_weights,
@@ -23,15 +24,20 @@ from csqlab.boolean import (
     influence,
     inverse_walsh_hadamard,
     learn_parity_by_elimination,
+    majority_fourier_weights,
     majority_on_cube,
+    majority_weight_limit,
     mask_to_subset,
     parities_on_cube,
     parity,
     parity_on_cube,
+    random_boolean_on_cube,
     random_cube_points,
     subset_sizes,
     subset_to_mask,
     subsets_of_degree,
+    threshold_on_cube,
+    tribes_on_cube,
     walsh_hadamard,
     walsh_hadamard_,
 )
@@ -360,3 +366,78 @@ def test_wrong_types_and_layouts_are_refused_with_the_argument_named():
         learn_parity_by_elimination(np.ones((3, 2)), np.ones(2))
     with pytest.raises(ValueError, match="x"):
         learn_parity_by_elimination(np.array([[np.nan, 1.0]]), np.array([1.0]))
+
+
+# --------------------------------------------------------------------------- function families (lesson 2)
+
+
+def _on_points(fn, n):
+    """Values of a pointwise rule on the explicit cube points, in the csqlab order."""
+    return np.array([fn(point) for point in cube(n).astype(int)], dtype=float)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 8])
+def test_and_is_minus_one_only_at_all_minus_ones_and_matches_its_closed_form(n):
+    """Lesson 2: AND's spectrum, f̂(∅) = 1 − 2^{1−n}, W^k = C(n,k)·4^{1−n} for k ≥ 1."""
+    values = and_on_cube(n)
+    assert np.array_equal(values, _on_points(lambda x: -1 if np.all(x == -1) else 1, n))
+    weights = degree_weights(values)
+    assert np.isclose(weights[0], (1 - 2.0 ** (1 - n)) ** 2)
+    expected = [math.comb(n, k) * 4.0 ** (1 - n) for k in range(1, n + 1)]
+    np.testing.assert_allclose(weights[1:], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n, width", [(6, 2), (7, 3), (4, 4), (5, 1)])
+def test_tribes_is_an_or_of_block_ands(n, width):
+    blocks = [list(range(start, min(start + width, n))) for start in range(0, n, width)]
+    expected = _on_points(lambda x: -1 if any(np.all(x[b] == -1) for b in blocks) else 1, n)
+    assert np.array_equal(tribes_on_cube(n, width), expected)
+    if width == n:
+        assert np.array_equal(tribes_on_cube(n, width), and_on_cube(n))
+
+
+def test_threshold_matches_the_explicit_sign_and_gives_majority_with_equal_weights():
+    weights = np.random.default_rng(5).normal(size=7)
+    expected = _on_points(lambda x: 1 if x @ weights - 0.3 >= 0 else -1, 7)
+    assert np.array_equal(threshold_on_cube(weights, 0.3), expected)
+    assert np.array_equal(threshold_on_cube(np.ones(9)), majority_on_cube(9))
+    ties = cube(4).sum(axis=1) == 0
+    assert np.all(threshold_on_cube(np.ones(4))[ties] == 1)
+
+
+def test_random_boolean_function_is_seeded_and_balanced():
+    first = random_boolean_on_cube(12, seed=3)
+    assert np.array_equal(first, random_boolean_on_cube(12, np.random.default_rng(3)))
+    assert set(np.unique(first)) == {-1.0, 1.0}
+    assert abs(first.mean()) < 4 / 64  # 4 standard deviations of the mean of 4096 fair signs
+
+
+@pytest.mark.parametrize("n", [1, 3, 5, 7, 9, 11, 13])
+def test_majority_closed_form_matches_the_transform_at_every_level(n):
+    """Lesson 2 prints Majority's weights next to this closed form."""
+    np.testing.assert_allclose(majority_fourier_weights(n), degree_weights(majority_on_cube(n)),
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_majority_weights_approach_their_limits():
+    """W¹[Maj_n] decreases to 2/π; the limits over odd k sum to 1 (arcsine series)."""
+    level_one = [majority_fourier_weights(n)[1] for n in range(1, 402, 20)]
+    assert np.all(np.diff(level_one) < 0) and level_one[-1] > 2 / math.pi
+    assert majority_weight_limit(1) == pytest.approx(2 / math.pi)
+    weights = majority_fourier_weights(2001)
+    for k in [1, 3, 5, 7]:
+        assert weights[k] == pytest.approx(majority_weight_limit(k), rel=5e-3)
+    assert majority_weight_limit(4) == 0.0
+    assert sum(majority_weight_limit(k) for k in range(1, 20001, 2)) == pytest.approx(1, abs=1e-2)
+    assert math.fsum(weights) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_new_families_refuse_bad_arguments():
+    with pytest.raises(ValueError, match="width must be <= n"):
+        tribes_on_cube(3, 4)
+    with pytest.raises(ValueError, match="weights must have shape"):
+        threshold_on_cube(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="weights"):
+        threshold_on_cube([1.0, np.nan])
+    with pytest.raises(ValueError, match="n must be odd"):
+        majority_fourier_weights(6)
