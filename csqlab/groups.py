@@ -85,6 +85,7 @@ __all__ = [
     "bracelet_count",
     "cyclic_subset_orbit_count",
     "dihedral_subset_orbit_count",
+    "subset_orbit_count",
     "reynolds",
     "reynolds_matrix",
     "Frame",
@@ -1130,6 +1131,30 @@ def dihedral_subset_orbit_count(n: int, k: int) -> int:
         through_edges = math.comb(half, k // 2) if k % 2 == 0 else 0
         reflections = half * through_points + half * through_edges
     return (rotations + reflections) // (2 * n)
+
+
+def subset_orbit_count(group: PermutationGroup, k: int) -> int:
+    """Number of orbits of k-subsets of {0..n−1} under ``group`` — the size of the
+    orbit-averaged parity family (lessons 7, 9), at least ``C(n, k)/|G|``.
+
+    Closed forms for the named groups, so it is instant for any n: trivial ``C(n, k)``;
+    C_n :func:`cyclic_subset_orbit_count`; D_n :func:`dihedral_subset_orbit_count`; S_n
+    ``1`` (S_n moves any k-subset onto any other). Any other group: :func:`burnside_count`
+    (enumerates G)."""
+    group = _check_group(group)
+    n = group.degree
+    k = _check_positive_int(k, "k", minimum=0)
+    if k > n:
+        raise ValueError(f"k must be at most the degree n = {n}, got {k}")
+    if group.kind == "trivial":
+        return math.comb(n, k)
+    if group.kind == "cyclic":
+        return cyclic_subset_orbit_count(n, k)
+    if group.kind == "dihedral":
+        return dihedral_subset_orbit_count(n, k)
+    if group.kind == "symmetric":
+        return 1
+    return burnside_count(group, k=k)
 
 
 # ---------------------------------------------------------------------------------------

@@ -325,6 +325,28 @@ def test_subset_orbit_counts_closed_form_burnside_and_enumeration(n):
             assert closed(n, k) == G.burnside_count(builder(n), k=k) == expected, (n, k)
 
 
+@pytest.mark.parametrize("name", ["trivial", "cyclic", "dihedral", "symmetric", "product",
+                                  "generated"])
+@pytest.mark.parametrize("n", [4, 7])
+def test_subset_orbit_count_matches_explicit_orbits(name, n):
+    """Lesson 7's family sizes: the dispatching count equals the explicit orbit enumeration
+    and is at least C(n, k)/|G|."""
+    group = GROUP_BUILDERS[name](n)
+    for k in range(group.degree + 1):
+        count = G.subset_orbit_count(group, k)
+        assert count == G.subset_orbits(group, k).n_orbits, (name, n, k)
+        assert count * group.order >= math.comb(group.degree, k)
+
+
+def test_subset_orbit_count_is_instant_for_large_named_groups():
+    """Closed forms, no enumeration: S_60 has one orbit per k; C_60 about C(60, 5)/60."""
+    assert G.subset_orbit_count(G.symmetric(60), 5) == 1
+    assert G.subset_orbit_count(G.cyclic(60), 5) == G.cyclic_subset_orbit_count(60, 5)
+    assert G.subset_orbit_count(G.trivial(60), 5) == math.comb(60, 5)
+    with pytest.raises(ValueError, match="k must be at most"):
+        G.subset_orbit_count(G.cyclic(4), 5)
+
+
 def test_burnside_for_symmetric_group_counts_multisets():
     """S_n-orbits of c-colourings are multisets: C(n + c − 1, c − 1)."""
     for n, c in [(4, 2), (5, 3), (6, 2)]:
