@@ -389,9 +389,9 @@ def majority_weight_limit(k: int) -> float:
     k = _check_int(k, "k", 0)
     if k % 2 == 0:
         return 0.0
-    # the central binomial over 2^{k−1} as one exact ratio: each alone overflows a float
-    central = Fraction(math.comb(k - 1, (k - 1) // 2), 2 ** (k - 1))
-    return 2.0 / (math.pi * k) * float(central)
+    # C(k−1, (k−1)/2)/2^{k−1} through log-gamma: each factor alone overflows a float
+    log_central = math.lgamma(k) - 2 * math.lgamma((k + 1) / 2) - (k - 1) * math.log(2)
+    return 2.0 / (math.pi * k) * math.exp(log_central)
 
 
 def bent_on_cube(coordinates, n: int, dtype=np.float64) -> np.ndarray:

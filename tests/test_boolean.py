@@ -424,7 +424,7 @@ def test_majority_weights_approach_their_limits():
     level_one = [majority_fourier_weights(n)[1] for n in range(1, 402, 20)]
     assert np.all(np.diff(level_one) < 0) and level_one[-1] > 2 / math.pi
     assert majority_weight_limit(1) == pytest.approx(2 / math.pi)
-    weights = majority_fourier_weights(2001)
+    weights = majority_fourier_weights(1001)
     for k in [1, 3, 5, 7]:
         assert weights[k] == pytest.approx(majority_weight_limit(k), rel=5e-3)
     assert majority_weight_limit(4) == 0.0
