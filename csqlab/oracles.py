@@ -386,8 +386,9 @@ class AdversarialOracle(_Oracle):
     def _answer(self, integrand):
         truth = self.distribution.expectation(integrand)
         answer = _check_real(self.adversary(truth, self.tolerance), "adversary answer")
-        # a relative slack so 'truth ± τ' computed in floating point stays legal
-        if abs(answer - truth) > self.tolerance * (1 + 1e-12):
+        # slack for rounding, so 'truth ± τ' computed in floating point stays legal: relative
+        # to τ, plus a few ulps of the truth (which dominate when τ is tiny, e.g. τ → 0 runs)
+        if abs(answer - truth) > self.tolerance * (1 + 1e-12) + 4 * np.spacing(abs(truth)):
             raise ValueError(
                 f"adversary answer {answer:.6g} is outside the band "
                 f"[{truth - self.tolerance:.6g}, {truth + self.tolerance:.6g}]"

@@ -174,6 +174,17 @@ def test_zero_adversary_answers_zero_when_legal_else_the_closest_legal_value():
     assert oracle.csq(lambda x: x[:, 1]) == 0.0
 
 
+@pytest.mark.parametrize("tolerance", [1e-15, 1e-12, 1e-8, 1e-4])
+def test_zero_adversary_is_legal_for_tiny_tolerances(tolerance):
+    """Lesson 4's τ → 0 limit: 'truth − τ' rounds to within an ulp of the truth, still legal."""
+    oracle = AdversarialOracle(Cube(6), parity_target((0, 1)), tolerance)
+    for weights in np.random.default_rng(0).normal(size=(50, 6)):
+        h = tanh_query(weights)
+        answer = oracle.csq(h)
+        truth = oracle.log[-1].true_value
+        assert abs(answer - truth) <= tolerance + 4 * np.spacing(abs(truth))
+
+
 def test_an_adversary_outside_the_band_is_caught():
     oracle = AdversarialOracle(Cube(3), parity_target((0,)), 0.1, lambda truth, tau: truth + 2 * tau)
     with pytest.raises(ValueError, match="outside the band"):
