@@ -177,7 +177,7 @@ def test_zero_adversary_answers_zero_when_legal_else_the_closest_legal_value():
 @pytest.mark.parametrize("tolerance", [1e-15, 1e-12, 1e-8, 1e-4])
 def test_zero_adversary_is_legal_for_tiny_tolerances(tolerance):
     """Lesson 4's τ → 0 limit: 'truth − τ' rounds to within an ulp of the truth, still legal."""
-    oracle = AdversarialOracle(Cube(6), parity_target((0, 1)), tolerance)
+    oracle = AdversarialOracle(Cube(6), parity_target((0,)), tolerance)
     for weights in np.random.default_rng(0).normal(size=(50, 6)):
         h = tanh_query(weights)
         answer = oracle.csq(h)
