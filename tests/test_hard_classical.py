@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 
 from csqlab import groups as G
 from csqlab.boolean import cube, parity
-from csqlab.gaussian import hermite_coefficients, polar_expectation, relu_hermite_coefficients
+from csqlab.gaussian import (
+    hermite_coefficients,
+    hermite_normalised,
+    polar_expectation,
+    relu_hermite_coefficients,
+)
 from csqlab.hard import FamilyGram, HardFamily
 from csqlab.hard import classical as C
 from csqlab.hard.classical import _alternating_relu_sum, _parity_of_activations_values
@@ -487,3 +492,80 @@ def test_bad_input_raises_clear_errors():
                           lambda n, g: g.standard_normal((n, 2)))
     with pytest.raises(ValueError, match="no exact correlation"):
         no_exact.correlation(0, 0)
+
+
+# --------------------------------------------------------------------------- Hermite spectra (lesson 6)
+
+
+def test_parity_of_activations_degree_weights_vanish_below_k_and_sum_to_the_norm():
+    """Lesson 6: f_S has no Hermite mass below degree k nor at m ≢ k (mod 2) (exact zeros);
+    the weights sum to ‖f_S‖² from the arc-cosine kernel (a second route)."""
+    for activation, k, max_degree, rel in [("relu", 2, 20_000, 1e-4), ("relu", 4, 20_000, 1e-4),
+                                           ("sigmoid", 3, 60, 1e-7), ("tanh", 1, 60, 1e-7)]:
+        weights = C.parity_of_activations_degree_weights(k, activation, max_degree)
+        degrees = np.arange(max_degree + 1)
+        assert np.all(weights[(degrees < k) | ((degrees - k) % 2 == 1)] == 0.0)
+        assert weights[k] > 0
+        assert weights.sum() == pytest.approx(C.parity_of_activations_norm_squared(k, activation),
+                                              rel=rel)
+    with pytest.raises(ValueError, match="identically zero"):
+        C.parity_of_activations_degree_weights(3, "relu")
+
+
+def test_relu_parity_degree_weights_match_quadrature_projections():
+    """Lesson 6, k = 2: W_2 = ⟨f_S, h_1 ⊗ h_1⟩² and W_4 = ⟨f_S, h_1 ⊗ h_3⟩² + ⟨f_S, h_3 ⊗ h_1⟩²
+    (the only degree-2, 4 Hermite monomials odd in both coordinates), by polar quadrature."""
+    weights = C.parity_of_activations_degree_weights(2, "relu", 4)
+    kinks = (math.pi / 4, 3 * math.pi / 4)  # ReLU((±s ± t)/√2) is kinked on the diagonals
+
+    def projection(a, b):
+        return polar_expectation(
+            lambda s, t: C.parity_of_activations(np.stack([s, t], axis=1), (0, 1))
+            * hermite_normalised(a, s) * hermite_normalised(b, t), kinks, **POLAR)
+
+    assert weights[2] == pytest.approx(projection(1, 1) ** 2, rel=1e-9)
+    assert weights[4] == pytest.approx(projection(1, 3) ** 2 + projection(3, 1) ** 2, rel=1e-9)
+    assert abs(projection(2, 0)) < 1e-12 and abs(projection(0, 0)) < 1e-12
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 6])
+def test_hidden_plane_angular_coefficients_match_fft(k):
+    """Lesson 6: the closed-form ĝ_j equal the discrete Fourier transform of g(θ) = F(cos θ,
+    sin θ) on a fine grid; only j ≡ k (mod 2k) survive."""
+    frequencies, coefficients = C.hidden_plane_angular_coefficients(k, 30)
+    n_points = 2**14
+    theta = 2 * np.pi * np.arange(n_points) / n_points
+    transform = np.fft.fft(C.hidden_plane_function(np.cos(theta), np.sin(theta), k)) / n_points
+    np.testing.assert_allclose(transform[frequencies % n_points], coefficients, atol=1e-7)
+    assert np.all(coefficients[(frequencies - k) % (2 * k) != 0] == 0.0)
+    assert coefficients[frequencies == k][0] != 0.0
+    # odd k ≥ 3: every surviving frequency is odd and ≥ 3, where ReLU(cos θ) has no mass
+    assert np.all(C.hidden_plane_angular_coefficients(3, 30)[1] == 0.0)
+
+
+@pytest.mark.parametrize("k,max_degree", [(2, 6), (4, 6)])
+def test_hidden_plane_degree_weights_match_polar_quadrature(k, max_degree):
+    """Lesson 6: the Laguerre closed form of W_m equals Σ_{a+b=m} ⟨F, h_a ⊗ h_b⟩² by polar
+    quadrature; zero below degree k (DKKZ: F ⊥ polynomials of degree < k)."""
+    weights = C.hidden_plane_degree_weights(k, max_degree)
+    quadrature = np.zeros(max_degree + 1)
+    angles = plane_kink_angles(k)
+    for a in range(max_degree + 1):
+        for b in range(max_degree + 1 - a):
+            value = polar_expectation(lambda s, t, a=a, b=b: C.hidden_plane_function(s, t, k)
+                                      * hermite_normalised(a, s) * hermite_normalised(b, t),
+                                      angles, n_angular=16, points_per_panel=12)
+            quadrature[a + b] += value**2
+    np.testing.assert_allclose(weights, quadrature, rtol=1e-8, atol=1e-14)
+    assert np.all(weights[:k] == 0.0) and weights[k] > 0
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 6])
+def test_hidden_plane_degree_weights_sum_to_the_norm(k):
+    """Parseval: Σ_m W_m = ‖F‖² (arc-cosine kernel route), up to the m^{−3/2} tail."""
+    weights = C.hidden_plane_degree_weights(k, 4000)
+    assert weights.sum() == pytest.approx(C.hidden_plane_norm_squared(k), rel=1e-4)
+    if k == 2:  # the k = 2 plane function is |s| − |t|, a rotated parity of two ReLUs
+        np.testing.assert_allclose(weights[:50],
+                                   C.parity_of_activations_degree_weights(2, "relu", 49),
+                                   rtol=1e-10, atol=1e-15)

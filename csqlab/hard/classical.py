@@ -66,11 +66,16 @@ from itertools import combinations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, gammaln
 
 from csqlab.boolean import _check_int, _check_real, _generator, parity, random_cube_points
 from csqlab.bounds import BoundCurve, bound_curve, log10_binomial
-from csqlab.gaussian import correlated_expectation, relu_pair_expectation
+from csqlab.gaussian import (
+    correlated_expectation,
+    hermite_coefficients,
+    relu_hermite_coefficients,
+    relu_pair_expectation,
+)
 from csqlab.groups import PermutationGroup, subset_orbits, trivial
 from csqlab.hard.family import HardFamily
 
@@ -81,8 +86,11 @@ __all__ = [
     "parity_of_activations",
     "parity_of_activations_norm_squared",
     "parity_of_activations_cube_constant",
+    "parity_of_activations_degree_weights",
     "parity_of_activations_family",
     "hidden_plane_function",
+    "hidden_plane_angular_coefficients",
+    "hidden_plane_degree_weights",
     "hidden_plane_norm_squared",
     "hidden_plane_correlation",
     "hidden_plane_family",
@@ -330,6 +338,36 @@ def parity_of_activations(x, subset, activation="relu") -> np.ndarray:
     return _parity_of_activations_values(x, subset, psi)
 
 
+def parity_of_activations_degree_weights(k: int, activation="relu", max_degree: int = 20
+                                         ) -> np.ndarray:
+    """Hermite weight of ``f_S`` at each total degree ``m = 0..max_degree`` under ``N(0, I_n)``.
+
+    Expanding ``ψ = Σ_m c_m h_m`` (orthonormal Hermite coefficients), the degree-``m`` part of
+    ``f_S`` is ``c_m Σ_w χ(w) h_m(⟨w, x_S⟩/√k)``; by Mehler its squared norm is
+
+        W_m = 2^k c_m² A_{k,m},   A_{k,m} = k^{−m} Σ_{h=0}^k C(k, h)(−1)^h (k − 2h)^m,
+
+    where ``A_{k,m} = 0`` exactly for ``m < k`` or ``m ≢ k mod 2`` (module docstring), so those
+    weights are returned as exact zeros: no Hermite mass below degree ``k`` (lesson 6).
+    ``Σ_m W_m = ‖f_S‖²`` (:func:`parity_of_activations_norm_squared`). ``c_m`` in closed form
+    for ReLU, by quadrature (split at 0) otherwise. Raises ValueError for a zero family.
+    """
+    max_degree = _check_int(max_degree, "max_degree", 0)
+    parity_of_activations_norm_squared(k, activation)  # validates k and raises for a zero family
+    name, psi = _activation(activation)
+    if name == "relu":
+        coefficients = relu_hermite_coefficients(max_degree, normalised=True)
+    else:
+        coefficients = hermite_coefficients(psi, max_degree, normalised=True)
+    degrees = np.arange(max_degree + 1)
+    signed_binomials = np.array([math.comb(k, h) * (-1.0) ** h for h in range(k + 1)])
+    alternating = signed_binomials @ (1.0 - 2.0 * np.arange(k + 1) / k)[:, None] ** degrees
+    # A_{k,m} = 0 exactly for m < k or m ≢ k (mod 2) (only monomials holding every u_i an odd
+    # number of times survive); set those zeros exactly instead of keeping rounding errors
+    alternating[(degrees < k) | ((degrees - k) % 2 == 1)] = 0.0
+    return 2.0**k * coefficients**2 * alternating
+
+
 def parity_of_activations_family(n: int, k: int, activation="relu",
                                  group: PermutationGroup | None = None,
                                  subsets: Sequence | None = None,
@@ -453,6 +491,62 @@ def hidden_plane_function(s, t, k: int) -> np.ndarray:
     if not (np.all(np.isfinite(s)) and np.all(np.isfinite(t))):
         raise ValueError("s and t must be finite (got NaN or infinite values)")
     return _alternating_relu_sum(s, t, k)
+
+
+def hidden_plane_angular_coefficients(k: int, max_frequency: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fourier coefficients ``ĝ_j`` of the angular profile ``g(θ) = F(cos θ, sin θ)``.
+
+    ``F`` is 1-homogeneous, ``F(r cos θ, r sin θ) = r g(θ)`` with ``g = Σ_j ĝ_j e^{ijθ}``.
+    ``ReLU(cos θ)`` has coefficients ``b_0 = 1/π``, ``b_{±1} = 1/4``,
+    ``b_j = (−1)^{j/2}/(π(1 − j²))`` for even ``j`` and ``b_j = 0`` for odd ``|j| ≥ 3``; the
+    ``2k`` alternating rotated copies sum to ``ĝ_j = 2k b_j`` when ``j ≡ k (mod 2k)`` and 0
+    otherwise (a sum of ``2k``-th roots of unity). So ``g`` only has frequencies
+    ``±k, ±3k, …`` (hence ``F ⊥`` polynomials of degree ``< k``, whose angular
+    frequencies are ``≤`` their degree), and for odd ``k ≥ 3`` every such ``b_j`` is 0
+    (``F ≡ 0``). Returns ``(frequencies −J..J, coefficients)``; real, as ``g`` is even.
+    """
+    k = _check_int(k, "k", 1)
+    max_frequency = _check_int(max_frequency, "max_frequency", 0)
+    frequencies = np.arange(-max_frequency, max_frequency + 1)
+    relu_cosine = np.zeros(len(frequencies))
+    relu_cosine[frequencies == 0] = 1.0 / np.pi
+    relu_cosine[np.abs(frequencies) == 1] = 0.25
+    even = (frequencies % 2 == 0) & (frequencies != 0)
+    relu_cosine[even] = (-1.0) ** (frequencies[even] // 2) / (np.pi * (1.0 - frequencies[even] ** 2.0))
+    kept = (frequencies - k) % (2 * k) == 0
+    return frequencies, np.where(kept, 2.0 * k * relu_cosine, 0.0)
+
+
+def hidden_plane_degree_weights(k: int, max_degree: int = 20) -> np.ndarray:
+    """Hermite weight ``W_m = Σ_{a+b=m} ⟨F, h_a ⊗ h_b⟩²`` of ``F`` under ``N(0, I_2)``, ``m ≤ max_degree``.
+
+    The degree-``m`` Hermite space of ``R²`` splits into angular frequencies
+    ``j = m, m − 2, …, −m``, spanned by ``r^{|j|} L_n^{(|j|)}(r²/2) e^{ijθ}`` with
+    ``m = |j| + 2n`` (``L`` generalised Laguerre). With ``u = r²/2 ~ Exp(1)`` and
+    ``∫ u^s L_n^{(α)}(u) e^{−u} du = Γ(s + 1) ((α − 1)/2)_n / n!`` at ``s = (α+1)/2``, the
+    projection of ``F = r g(θ)`` gives
+
+        W_m = Σ_{|j|≤m, |j|≡m (2)} |ĝ_j|² · 2 Γ((3+α)/2)² ((α−1)/2)_n² / (n! Γ(n+α+1)),  α = |j|,
+
+    with ``ĝ_j`` from :func:`hidden_plane_angular_coefficients`. Weights below degree ``k``
+    and at odd ``m − k`` are exactly 0; ``Σ_m W_m = ‖F‖²`` (:func:`hidden_plane_norm_squared`;
+    the tail decays like ``m^{−3/2}``). Checked against polar quadrature in the tests.
+    """
+    max_degree = _check_int(max_degree, "max_degree", 0)
+    hidden_plane_norm_squared(k)  # validates k and raises for a zero family
+    frequencies, coefficients = hidden_plane_angular_coefficients(k, max_degree)
+    weights = np.zeros(max_degree + 1)
+    for frequency, coefficient in zip(frequencies, coefficients, strict=True):
+        if coefficient == 0.0:
+            continue
+        alpha = abs(int(frequency))
+        shift = (alpha - 1) / 2.0  # > 0 except for k = 1 (alpha = 1: only n = 0 survives)
+        n = np.arange((max_degree - alpha) // 2 + 1 if shift > 0 else 1, dtype=float)
+        log_pochhammer = gammaln(shift + n) - gammaln(shift) if shift > 0 else 0.0
+        log_radial = (math.log(2.0) + 2.0 * gammaln((3.0 + alpha) / 2.0) + 2.0 * log_pochhammer
+                      - gammaln(n + 1.0) - gammaln(n + alpha + 1.0))
+        weights[alpha + 2 * n.astype(int)] += coefficient**2 * np.exp(log_radial)
+    return weights
 
 
 def _check_plane(plane, name: str, d: int | None = None) -> np.ndarray:
