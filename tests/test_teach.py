@@ -161,3 +161,18 @@ def test_ruff_is_clean():
     result = subprocess.run([ruff, "check", "csqlab", "tests", "benchmarks"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_regen_replaces_widget_views_with_a_stable_placeholder(tmp_path):
+    """Widget model ids are random: regen must store none, so regen twice changes nothing."""
+    cells = _clean_cells()
+    widget = nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider(value=3)")
+    widget.metadata["tags"] = ["nbval-ignore-output"]
+    cells.append(widget)
+    path = _notebook(cells, tmp_path / "widget.ipynb")
+    assert regen([path], verify_after=False) == 0
+    first = path.read_bytes()
+    assert b"widget-view+json" not in first and b"Run this cell to show" in first
+    assert regen([path], verify_after=False) == 0
+    assert path.read_bytes() == first
+    assert lint_notebook(path) == []

@@ -1,8 +1,9 @@
 """Execute lesson notebooks exactly as the test suite will see them.
 
 ``regen`` runs each notebook top to bottom in a fresh ``python3`` kernel (nbclient),
-stores the outputs with a normalised notebook metadata — no widget state, no timing
-metadata, kernelspec ``python3``, execution counts 1..N — and then checks the result
+stores the outputs with a normalised notebook metadata — no widget state (a widget's
+output becomes a placeholder line), no timing metadata, kernelspec ``python3``,
+execution counts 1..N — and then checks the result
 with ``pytest --nbval`` (strict output comparison). Running it twice leaves the files
 byte-for-byte unchanged, because every lesson is seeded.
 """
@@ -14,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_PLACEHOLDER = "Run this cell to show the interactive widget."
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python"}
 
@@ -79,6 +82,12 @@ def _normalise(nb) -> None:
         for output in cell.get("outputs", []):
             if "execution_count" in output:
                 output["execution_count"] = count
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                # Widget state is never stored, so a stored view could only show "model not
+                # found", and its model id is random: keep a stable placeholder instead.
+                del data[WIDGET_VIEW]
+                data["text/plain"] = WIDGET_PLACEHOLDER
 
 
 def verify(paths) -> int:

@@ -3,7 +3,8 @@
 Each factory lives in a submodule named after its idea and returns a widget whose
 callbacks only call pure functions of ``csqlab``; the computed state is exposed on the
 returned object (``widget.state``) so tests can set ``.value`` and check the result
-without a browser. Factories are found by name: ``csqlab.widgets.adversary_game(...)``.
+without a browser. Every name in a submodule's ``__all__`` is available here:
+``csqlab.widgets.adversary_game(...)``.
 """
 
 from __future__ import annotations
@@ -11,26 +12,16 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+__all__: list[str] = []
 
-def _factories() -> dict[str, str]:
-    names = {}
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for name in getattr(module, "__all__", ()):
-            names[name] = info.name
-    return names
-
-
-def __getattr__(name: str):
-    if name.startswith("_"):
-        raise AttributeError(name)
-    module = _factories().get(name)
-    if module is None:
-        raise AttributeError(f"module 'csqlab.widgets' has no widget factory {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
-
-
-def __dir__():
-    return sorted(_factories())
+# Import every submodule now and bind its public names on the package. A factory often
+# shares its module's name (``tolerance_explorer``); importing the submodule binds the
+# *module* to that attribute, so the factory must be bound afterwards, once, here.
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+    if _info.name.startswith("_"):
+        continue
+    _module = importlib.import_module(f"{__name__}.{_info.name}")
+    for _name in getattr(_module, "__all__", ()):
+        globals()[_name] = getattr(_module, _name)
+        __all__.append(_name)
+del _info, _module

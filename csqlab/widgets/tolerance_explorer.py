@@ -19,8 +19,6 @@ band ``exact ± 1/√N``.
 from __future__ import annotations
 
 import io
-import sys
-import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -223,13 +221,3 @@ def tolerance_explorer(target: str = "majority of x1..x9", query: str = "CSQ h(x
         control.observe(update, names="value")
     return box
 
-
-class _CallableModule(types.ModuleType):
-    """This module shares its name with its factory: once imported, the package attribute
-    ``csqlab.widgets.tolerance_explorer`` is the module, so calling it must build the widget."""
-
-    def __call__(self, *args, **kwargs):
-        return tolerance_explorer(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
