@@ -65,6 +65,8 @@ __all__ = [
     "random_bounded_queries",
     "bent_coset_query",
     "query_bent_cosets",
+    "gnn_degree_parity_bound_curve",
+    "gnn_hidden_plane_bound_curve",
 ]
 
 _LOG10_2 = math.log10(2.0)
@@ -729,3 +731,27 @@ def query_bent_cosets(game: AdversaryGame) -> np.ndarray:
         if half_width == 0 or unseen.any():
             return query
         half_width -= 1
+
+
+# --------------------------------------------------------------------------- the GNN theorems
+
+
+def gnn_degree_parity_bound_curve(ns, tolerance, c: float = 0.5,
+                                  edge_probability: float = 0.5) -> BoundCurve:
+    """PAPER §4.1 (lesson 8): the SQ bound for GNNs on random graphs against the number of
+    nodes ``n`` — ``m = 2^{n^c}`` degree-histogram parities with exact ``γ(n) = e^{−Ω(√n)}``.
+    Thin wrapper of :func:`csqlab.hard.gnn.degree_parity_bound_curve` (see there)."""
+    from csqlab.hard.gnn import degree_parity_bound_curve
+
+    return degree_parity_bound_curve(ns, tolerance, c, edge_probability)
+
+
+def gnn_hidden_plane_bound_curve(ds, k: int, c: float, tolerance,
+                                 graph_factor: float) -> BoundCurve:
+    """PAPER §4.2 (lesson 8): the CSQ bound for GNNs with Gaussian node features against the
+    feature dimension ``d`` — ``2^{d^{Ω(1)}}`` per-node hidden planes with
+    ``γ ≤ graph_factor · d^{−Ω(k)}``. Thin wrapper of
+    :func:`csqlab.hard.gnn.gnn_hidden_plane_bound_curve` (see there)."""
+    from csqlab.hard.gnn import gnn_hidden_plane_bound_curve as curve
+
+    return curve(ds, k, c, tolerance, graph_factor)

@@ -46,6 +46,7 @@ from csqlab.hard.classical import (
     random_planes,
 )
 from csqlab.hard.family import MAX_ENUMERATION_DIM, FamilyGram, HardFamily
+from csqlab.hard.gnn import *  # noqa: E402, F403 — lesson 8's GNN families (PAPER §4.1, §4.2)
 
 __all__ = [
     "HardFamily",
