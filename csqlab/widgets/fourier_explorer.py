@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 import io
-import sys
-import types
 
 import numpy as np
 
@@ -202,14 +200,3 @@ def fourier_explorer(family: str = "majority", n: int = 9, *, degree: int = 3, w
     refresh()
     return box
 
-
-class _CallableModule(types.ModuleType):
-    """This module shares its factory's name, and importing a submodule sets the package
-    attribute of that name to the module; calling the module calls the factory, so
-    ``csqlab.widgets.fourier_explorer(...)`` works whether or not it was imported."""
-
-    def __call__(self, *args, **kwargs):
-        return fourier_explorer(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
