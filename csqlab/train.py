@@ -22,6 +22,8 @@ coordinate ``E[h_θ ∂_j h_θ] − B_j a_j`` within ``B_j τ``. One step of gra
 * :func:`csq_gradient_descent` — gradient descent whose every gradient coordinate is a
   CSQ answered by an oracle (e.g. the ``±τ`` adversary); :func:`exact_gradient_descent`
   — plain gradient descent with autograd's exact population gradient, for contrast.
+* :func:`hard_dimension_for_budget` — the input size from which the counting lemma for the
+  ``2^n`` parities forbids a run of ``T`` steps on ``p(n)`` parameters.
 
 What this section does not cover (lesson 4's box; BACKGROUND §2.2–2.3, §8 pitfall 7):
 single-sample SGD in exact arithmetic, SGD that reuses samples, and losses that are not
@@ -43,6 +45,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from csqlab import bounds as _bounds
 from csqlab import oracles as _oracles
 from csqlab.boolean import cube
 
@@ -58,6 +61,7 @@ __all__ = [
     "GradientDescentRun",
     "csq_gradient_descent",
     "exact_gradient_descent",
+    "hard_dimension_for_budget",
 ]
 
 # Cubes up to this dimension are enumerated (2**16 points): the square-loss gradient of
@@ -609,3 +613,31 @@ def exact_gradient_descent(model, distribution, target, steps: int, lr: float) -
         losses.append(population_loss(model, distribution, target))
     return GradientDescentRun(np.arange(steps + 1), np.array(losses), p * np.arange(steps + 1),
                               model, p, 0.0, lr)
+
+
+# --------------------------------------------------------------------------- the run's query budget
+
+
+def hard_dimension_for_budget(steps: int, n_parameters: Callable[[int], int], tolerance: float,
+                              *, max_dimension: int = 1024) -> int:
+    """The smallest ``n`` at which the counting lemma forbids ``T`` gradient steps (lesson 4).
+
+    ``T = steps`` steps on a model with ``p(n) = n_parameters(n)`` parameters ask ``T·p(n)``
+    CSQs of tolerance ``τ``. The ``2^n`` parities on ``{±1}^n`` are orthonormal (``γ = 0``),
+    so any CSQ learner that learns all of them to squared error ``< 1/2`` needs at least
+    ``2^n τ²/2`` queries (:func:`csqlab.bounds.counting_lemma`, standard form). Returns the
+    smallest ``n ≥ 1`` with ``2^n τ²/2 > T·p(n)``; e.g. ``n_parameters = lambda n: 16 * (n + 2) + 1``
+    for the width-16 network of :func:`two_layer_network`. ValueError if none up to
+    ``max_dimension``.
+    """
+    steps = _check_int(steps, "steps", 0)
+    if not callable(n_parameters):
+        raise TypeError(f"n_parameters must be a callable n -> p(n), got {type(n_parameters).__name__}")
+    max_dimension = _check_int(max_dimension, "max_dimension", 1)
+    for n in range(1, max_dimension + 1):
+        used = steps * _check_int(n_parameters(n), "n_parameters(n)", 0)
+        if _bounds.counting_lemma(tolerance, 0.0, m=2**n).min_queries > used:
+            return n
+    raise ValueError(
+        f"the counting lemma does not exceed T·p(n) for any n <= max_dimension = {max_dimension}"
+    )

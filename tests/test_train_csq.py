@@ -20,6 +20,16 @@ from csqlab.models import MLP
 SETTINGS = settings(max_examples=10, deadline=None)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """One thread, as csqlab.setup() gives the lessons: small tensors on a shared machine run
+    much faster without thread hand-offs, and the sums are reproducible."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def parity_target(subset):
     return lambda x: parity(subset, x)
 
@@ -356,3 +366,39 @@ def test_model_with_wrong_output_shape_is_refused():
     model = torch.nn.Linear(3, 2, dtype=torch.float64)
     with pytest.raises(ValueError, match="outputs of shape"):
         train.gradient_as_queries(model, oracles.ExactOracle(oracles.Cube(3), majority))
+
+
+# --------------------------------------------------------------------------- the query budget
+
+
+def _threshold_in_exact_arithmetic(steps, width, tolerance):
+    """Second route: 2^n τ²/2 > T·p(n) with fractions (τ given as a decimal string)."""
+    from fractions import Fraction
+
+    tau = Fraction(tolerance)
+    n = 1
+    while 2**n * tau**2 / 2 <= steps * (width * (n + 2) + 1):
+        n += 1
+    return n
+
+
+@pytest.mark.parametrize("steps, width, tolerance", [
+    (100, 16, "0.01"), (200, 16, "0.01"), (100, 32, "0.01"), (1000, 16, "0.01"),
+    (10, 4, "0.1"), (1, 1, "1"), (5000, 64, "0.001"), (0, 16, "0.5"),
+])
+def test_hard_dimension_for_budget_matches_exact_arithmetic(steps, width, tolerance):
+    """Lesson 4, section 5: the counting lemma bites once 2^n τ²/2 exceeds T·p(n)."""
+    found = train.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, float(tolerance))
+    assert found == _threshold_in_exact_arithmetic(steps, width, tolerance)
+
+
+def test_hard_dimension_for_budget_lesson_value_and_validation():
+    assert train.hard_dimension_for_budget(100, lambda n: 16 * (n + 2) + 1, 0.01) == 30
+    with pytest.raises(ValueError, match="max_dimension"):
+        train.hard_dimension_for_budget(10**9, lambda n: 10**9, 1e-6, max_dimension=5)
+    with pytest.raises(TypeError, match="n_parameters"):
+        train.hard_dimension_for_budget(10, 16, 0.01)
+    with pytest.raises(ValueError, match="tolerance"):
+        train.hard_dimension_for_budget(10, lambda n: n, 1.5)
+    with pytest.raises(ValueError, match="steps"):
+        train.hard_dimension_for_budget(-1, lambda n: n, 0.1)
