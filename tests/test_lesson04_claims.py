@@ -1,0 +1,130 @@
+"""Lesson 4's printed claims, each checked by a second route.
+
+The lesson's setting: the cube {±1}^10, a width-16 two-layer ReLU network (seed 0), τ = 0.01,
+learning rate 0.2, 100 steps; targets x1·x2 (degree 2) and x1···x10 (degree 10).
+"""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import torch
+
+from csqlab import bounds, oracles, train
+from csqlab.boolean import cube, fourier_coefficients, parity, subset_to_mask
+
+N, WIDTH, TOLERANCE, LR, STEPS = 10, 16, 0.01, 0.2, 100
+CUBE = oracles.Cube(N)
+LOW = (0, 1)
+HIGH = tuple(range(N))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """One thread, as csqlab.setup() gives the lessons: small tensors on a shared machine run
+    much faster without thread hand-offs, and the sums are reproducible."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def target(subset):
+    return lambda x: parity(subset, x)
+
+
+@pytest.fixture(scope="module")
+def start():
+    return train.two_layer_network(N, WIDTH, zero_output=True, seed=0)
+
+
+def test_parameter_count_is_width_times_n_plus_two_plus_one():
+    model = train.two_layer_network(N, WIDTH, seed=0)
+    assert train.n_parameters(model) == sum(p.numel() for p in model.parameters()) == 193
+
+
+@pytest.mark.parametrize("label_fn", [target(LOW), target(HIGH),
+                                      lambda x: x[:, 0] - 0.5 * x[:, 1] * x[:, 2]])
+def test_section1_query_gradient_equals_autograd(label_fn):
+    model = train.two_layer_network(N, WIDTH, seed=0)
+    oracle = oracles.ExactOracle(CUBE, label_fn)
+    pieces = train.gradient_as_queries(model, oracle)
+    assert oracle.n_queries == 193
+    assert np.max(np.abs(pieces.gradient - train.autograd_gradient(model, CUBE, label_fn))) < 1e-12
+
+
+def readout_correlations_by_fourier(model, subset):
+    """E[ReLU(⟨w_i,x⟩+b_i) χ_S] / max_x ReLU(...) from the Walsh–Hadamard transform of each unit."""
+    points = cube(N, np.float64)
+    weight = model[0].weight.detach().numpy()
+    bias = model[0].bias.detach().numpy()
+    units = np.maximum(points @ weight.T + bias, 0.0)  # (2^n, width)
+    coefficients = fourier_coefficients(units.T)[:, subset_to_mask(subset, N)]
+    return coefficients / units.max(axis=0)
+
+
+@pytest.mark.parametrize("subset, above", [(LOW, True), (HIGH, False)])
+def test_section3_correlations_at_initialisation(start, subset, above):
+    """Degree 10: every |E[q_j f*]| < τ (the adversary may answer 0); degree 2: some exceed τ.
+    177 correlations are exactly 0: 176 first-layer queries (factor a_i = 0) and c's constant."""
+    pieces = train.gradient_as_queries(start, oracles.ExactOracle(CUBE, target(subset)))
+    readout = slice(WIDTH * (N + 1), WIDTH * (N + 2))
+    np.testing.assert_allclose(pieces.true_correlations[readout],
+                               readout_correlations_by_fourier(start, subset), atol=1e-15)
+    assert np.sum(pieces.true_correlations == 0) == WIDTH * (N + 1) + 1
+    assert (pieces.max_abs_correlation > TOLERANCE) == above
+    if subset == LOW:
+        assert np.sum(np.abs(pieces.true_correlations) > TOLERANCE) == 10
+        assert round(pieces.max_abs_correlation, 4) == 0.0405
+    else:
+        assert round(pieces.max_abs_correlation, 4) == 0.0022
+
+
+def test_section4_adversarial_run_on_the_degree10_parity_never_moves(start):
+    """Induction: θ_1 = θ_0 with the same premises (h ≡ 0, all correlations ≤ τ), so a few steps
+    prove it for all 100; every answer is 0 and the test error stays exactly 1."""
+    oracle = oracles.AdversarialOracle(CUBE, target(HIGH), TOLERANCE)
+    run = train.csq_gradient_descent(start, oracle, 3, LR)
+    assert np.array_equal(train.flat_parameters(run.model), train.flat_parameters(start))
+    assert np.all(run.loss == 1.0)
+    assert all(record.answer == 0.0 for record in oracle.log)
+
+
+def test_section4_degree2_parity_is_learned_exactly_and_through_the_adversary(start):
+    exact = train.exact_gradient_descent(start, CUBE, target(LOW), STEPS, LR)
+    oracle = oracles.AdversarialOracle(CUBE, target(LOW), TOLERANCE)
+    adversarial = train.csq_gradient_descent(start, oracle, STEPS, LR)
+    assert exact.loss[0] == adversarial.loss[0] == 1.0
+    assert round(exact.loss[-1], 3) == 0.005 and round(exact.loss[50], 3) == 0.263
+    assert round(adversarial.loss[-1], 3) == 0.020 and round(adversarial.loss[50], 3) == 0.582
+    assert adversarial.n_queries[-1] == oracle.n_queries == STEPS * 193
+    zeros = np.mean([record.answer == 0.0 for record in oracle.log])
+    assert 0.2 < zeros < 0.8  # the adversary answered 0 often, but not always
+
+
+def test_section4_exact_gd_on_the_degree10_parity_stays_at_the_trivial_level(start):
+    run = train.exact_gradient_descent(start, CUBE, target(HIGH), STEPS, LR)
+    assert np.all(np.abs(run.loss - 1.0) < 5e-4)
+
+
+def test_section4_tiny_tolerance_equals_exact_descent(start):
+    tiny = train.csq_gradient_descent(start, oracles.AdversarialOracle(CUBE, target(LOW), 1e-12), 20, LR)
+    exact = train.exact_gradient_descent(start, CUBE, target(LOW), 20, LR)
+    assert np.max(np.abs(train.flat_parameters(tiny.model) - train.flat_parameters(exact.model))) < 1e-9
+
+
+def test_section5_counting_lemma_at_n10_is_vacuous():
+    required = bounds.counting_lemma(TOLERANCE, 0.0, m=2**N).min_queries
+    assert required == pytest.approx(float(Fraction(2**N) * Fraction(1, 100) ** 2 / 2), rel=1e-12)
+    assert required < 1 < STEPS * 193
+
+
+@pytest.mark.parametrize("width, steps, expected", [(16, 100, 30), (16, 200, 31), (32, 100, 31),
+                                                    (16, 1000, 34)])
+def test_section5_thresholds(width, steps, expected):
+    """2^n τ²/2 > T·p(n) first holds at the printed n (checked with exact fractions)."""
+    def exceeds(n):
+        return Fraction(2**n) * Fraction(1, 100) ** 2 / 2 > steps * (width * (n + 2) + 1)
+
+    assert exceeds(expected) and not exceeds(expected - 1)
+    assert train.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, TOLERANCE) == expected
