@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import io
 import math
-import sys
-import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -184,14 +182,3 @@ def family_size_explorer(group: str = "cyclic", k: int = 3, n: int = 40, toleran
     show(initial)
     return box
 
-
-class _CallableModule(types.ModuleType):
-    """This module shares its factory's name, and importing a submodule sets the package
-    attribute of that name to the module; calling the module calls the factory, so
-    ``csqlab.widgets.family_size_explorer(...)`` works whether or not it was imported."""
-
-    def __call__(self, *args, **kwargs):
-        return family_size_explorer(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
