@@ -176,3 +176,20 @@ def test_regen_replaces_widget_views_with_a_stable_placeholder(tmp_path):
     assert regen([path], verify_after=False) == 0
     assert path.read_bytes() == first
     assert lint_notebook(path) == []
+
+
+def test_regen_keeps_stored_timings_and_merges_split_streams(tmp_path):
+    """Outputs that differ only in masked timings are kept: regen twice changes nothing."""
+    shutil.copy(LESSONS / "sanitize.cfg", tmp_path / "sanitize.cfg")
+    cells = _clean_cells()
+    cells.append(nbformat.v4.new_code_cell(
+        "import sys, time\nfrom csqlab.teach import stopwatch\nprint('a')\nsys.stdout.flush()\n"
+        "time.sleep(0.2)\nprint('b')\nt = time.perf_counter()\n"
+        "print('took', stopwatch(time.perf_counter() - t + 1e-4 * (time.time() % 1)))"))
+    path = _notebook(cells, tmp_path / "timed.ipynb")
+    assert regen([path], verify_after=False) == 0
+    first = path.read_bytes()
+    outputs = json.loads(first)["cells"][-1]["outputs"]
+    assert len(outputs) == 1 and "".join(outputs[0]["text"]).startswith("a\nb\ntook ⏱")
+    assert regen([path], verify_after=False) == 0
+    assert path.read_bytes() == first
