@@ -67,6 +67,8 @@ __all__ = [
     "query_bent_cosets",
     "gnn_degree_parity_bound_curve",
     "gnn_hidden_plane_bound_curve",
+    "invariant_polynomial_bound_curve",
+    "set_polynomial_bound_curve",
 ]
 
 _LOG10_2 = math.log10(2.0)
@@ -755,3 +757,25 @@ def gnn_hidden_plane_bound_curve(ds, k: int, c: float, tolerance,
     from csqlab.hard.gnn import gnn_hidden_plane_bound_curve as curve
 
     return curve(ds, k, c, tolerance, graph_factor)
+
+
+# --------------------------------------------------------------------------- invariant polynomials
+
+
+def invariant_polynomial_bound_curve(ns, tolerance, group_order=1,
+                                     degree_fraction: float = 0.5) -> BoundCurve:
+    """PAPER §4.5 (lesson 10): the CSQ bound for G-invariant polynomials against ``n`` —
+    ``m ≥ C(n, k)/|G|`` orthonormal orbit sums of degree ``k = ⌊degree_fraction · n⌋``,
+    ``γ = 0``. Thin wrapper of :func:`csqlab.hard.polynomials.orbit_polynomial_bound_curve`."""
+    from csqlab.hard.polynomials import orbit_polynomial_bound_curve
+
+    return orbit_polynomial_bound_curve(ns, tolerance, group_order, degree_fraction)
+
+
+def set_polynomial_bound_curve(ds, tolerance, degree_fraction: float = 0.5) -> BoundCurve:
+    """PAPER §4.5 (lesson 10): the CSQ bound for the DeepSets set variant against the feature
+    dimension ``d`` — ``m = C(d, ⌊degree_fraction · d⌋)``, ``γ = 0``. Thin wrapper of
+    :func:`csqlab.hard.polynomials.set_monomial_bound_curve`."""
+    from csqlab.hard.polynomials import set_monomial_bound_curve
+
+    return set_monomial_bound_curve(ds, tolerance, degree_fraction)

@@ -444,3 +444,19 @@ def test_bad_shapes_and_arguments_are_refused_with_the_argument_named():
         bound_curve([], 1.0, 0.0, 0.5)
     with pytest.raises(ValueError, match="log10_m must be"):
         bound_curve([1, 2], [1.0, 2.0, 3.0], 0.0, 0.5)
+
+
+def test_invariant_polynomial_bound_curves_lesson10():
+    """Lesson 10 (PAPER §4.5): the wrappers give C(n, n/2)/|G| and C(d, d/2) members with γ = 0,
+    i.e. the counting lemma for those sizes."""
+    import math
+
+    from csqlab.bounds import invariant_polynomial_bound_curve, set_polynomial_bound_curve
+
+    curve = invariant_polynomial_bound_curve([20, 30], 0.1, group_order=lambda n: n)
+    expected = [math.log10(math.comb(n, n // 2) / n) for n in (20, 30)]
+    np.testing.assert_allclose(curve.log10_m, expected, rtol=1e-12)
+    np.testing.assert_allclose(curve.log10_min_queries, np.array(expected) + math.log10(0.01 / 2))
+    sets = set_polynomial_bound_curve([12], 0.1)
+    assert 10 ** sets.log10_m[0] == pytest.approx(math.comb(12, 6))
+    assert np.all(sets.gamma == 0)
