@@ -46,6 +46,9 @@ def test_degree_probabilities_are_binomial_and_window_is_central():
     n = 9
     expected = [math.comb(n - 1, j) * 0.3**j * 0.7 ** (n - 1 - j) for j in range(n)]
     assert np.allclose(gnn.degree_probabilities(n, 0.3), expected, atol=1e-15)
+    for big in (1000, 16384):  # log-space route vs scipy's binomial
+        assert np.allclose(gnn.degree_probabilities(big), stats.binom.pmf(np.arange(big), big - 1, 0.5),
+                           rtol=1e-9, atol=0)
     assert gnn.central_degree_window(10, 2) == (4, 5)
     assert gnn.central_degree_window(11, 3) == (4, 5, 6)
     window = gnn.central_degree_window(40, 7, 0.3)
@@ -206,6 +209,12 @@ def test_elimination_recovers_the_subset_from_few_samples():
     labels = gnn.degree_histogram_parity(graphs, target)
     recovered, fit = gnn.learn_degree_parity_by_elimination(graphs, labels, window)
     assert recovered == target and fit.unique and fit.consistent
+    # windows wider than a held family (MAX_WINDOW) are fine for learning
+    n = 400
+    window = gnn.central_degree_window(n, 20)
+    graphs = gnn.sample_graphs(n, 36, seed=8)
+    labels = gnn.degree_histogram_parity(graphs, window[::2])
+    assert gnn.learn_degree_parity_by_elimination(graphs, labels, window)[0] == window[::2]
 
 
 def test_degree_parity_bound_is_exponential_in_n_to_the_c():
@@ -279,6 +288,15 @@ def test_exact_correlation_matches_monte_carlo_and_stays_below_the_graph_bound()
             assert abs(sampled.gram[0, 0] - 1) < 4.5 * sampled.standard_error[0, 0]
             bound = gnn.graph_factor(graph) * np.linalg.norm(plane_u @ plane_v.T, 2) ** 2
             assert abs(exact) <= bound + 1e-12 and bound <= 5 * overlap**2 + 1e-12
+
+
+def test_plane_pair_has_the_requested_overlap():
+    """§4.2: plane_pair gives orthonormal rows and ‖UVᵀ‖_op = t (numpy's singular values)."""
+    for overlap in (0.0, 0.3, 0.8, 1.0):
+        plane_u, plane_v = gnn.plane_pair(7, overlap, seed=2)
+        assert np.allclose(plane_u @ plane_u.T, np.eye(2)) and np.allclose(plane_v @ plane_v.T,
+                                                                           np.eye(2))
+        assert np.linalg.svd(plane_u @ plane_v.T, compute_uv=False)[0] == pytest.approx(overlap)
 
 
 def test_star_graph_correlation_equals_the_single_plane_correlation():

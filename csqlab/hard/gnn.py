@@ -105,7 +105,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
+from scipy.special import gammaln
 
 from csqlab.boolean import (
     _check_int,
@@ -158,6 +158,7 @@ __all__ = [
     "gnn_hidden_plane_inner_product",
     "gnn_hidden_plane_correlation",
     "gnn_hidden_plane_family",
+    "plane_pair",
     "gnn_hidden_plane_bound_curve",
     "StudentRun",
     "train_student",
@@ -240,7 +241,11 @@ def degree_probabilities(n: int, edge_probability: float = 0.5) -> np.ndarray:
     ``G(n, p)`` (and the marginal law of a degree in undirected ``G(n, p)``)."""
     n = _check_int(n, "n", 2)
     edge_probability = _check_probability(edge_probability)
-    return stats.binom.pmf(np.arange(n), n - 1, edge_probability)
+    j = np.arange(n, dtype=float)
+    # in logs: C(n−1, j) overflows floats for the large n of the bound curves
+    log_p = (gammaln(n) - gammaln(j + 1) - gammaln(n - j) + j * math.log(edge_probability)
+             + (n - 1 - j) * math.log1p(-edge_probability))
+    return np.exp(log_p)
 
 
 def window_width(n, c: float = 0.5):
@@ -603,7 +608,7 @@ def learn_degree_parity_by_elimination(adjacency, labels, window):
     (``fit.unique`` once the samples have full rank, ``|B|`` plus a few samples).
     """
     array = _check_adjacency(adjacency)
-    window = _check_window(window, array.shape[1])
+    window = _check_window(window, array.shape[1], limit=False)
     bits = _histogram(array.sum(axis=2), array.shape[1])[:, list(window)] % 2
     labels = _finite_array(labels, "labels").reshape(-1)
     if labels.shape != (array.shape[0],):
@@ -842,6 +847,22 @@ def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = No
         norm=math.sqrt(norm_squared), group=symmetric(n), action="graphs",
         exact_correlation=lambda i, j: float(correlations[i, j]), gamma=gamma, size=m,
         description="f_U(A, X) = 1ᵀ ReLU(AXW_U) a (PAPER §4.2; graph factor [ours])")
+
+
+def plane_pair(d: int, overlap: float, rng=None, *, seed: int | None = None) -> np.ndarray:
+    """Two planes ``U, V`` in ``R^d`` (``d ≥ 4``) with ``‖UVᵀ‖_op = overlap`` exactly, in a
+    random orientation: ``U = (q_1, q_2)``, ``V = (t q_1 + √(1−t²) q_3, (t/2) q_2 + √(1−t²/4) q_4)``
+    for orthonormal ``q_1..q_4``, so ``UVᵀ = diag(t, t/2)``. Shape ``(2, 2, d)``; for
+    checking the correlation bound at a chosen overlap ``t ∈ [0, 1]``."""
+    d = _check_int(d, "d", 4)
+    overlap = _check_real(overlap, "overlap")
+    if not 0.0 <= overlap <= 1.0:
+        raise ValueError(f"overlap must be in [0, 1], got {overlap}")
+    basis = np.linalg.qr(_generator(rng, seed).standard_normal((d, 4)))[0].T
+    half = overlap / 2.0
+    plane_v = np.stack([overlap * basis[0] + math.sqrt(1.0 - overlap**2) * basis[2],
+                        half * basis[1] + math.sqrt(1.0 - half**2) * basis[3]])
+    return np.stack([basis[:2], plane_v])
 
 
 def gnn_hidden_plane_bound_curve(ds, k: int, c: float, tolerance,
