@@ -36,6 +36,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from csqlab._validation import _check_int, _check_real, _finite_array, _generator  # noqa: F401 (re-exported)
+
 __all__ = [
     "hermite",
     "hermite_normalised",
@@ -76,22 +78,8 @@ Activation = Callable[[np.ndarray], np.ndarray]
 # --------------------------------------------------------------------------- validation
 
 
-def _check_int(value, name: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
 
 
-def _check_real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
 
 
 def _check_rho(rho, *, strict: bool = False) -> float:
@@ -103,14 +91,6 @@ def _check_rho(rho, *, strict: bool = False) -> float:
     return rho
 
 
-def _finite_array(x, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from None
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
 
 
 def _check_callable(fn, name: str) -> None:
@@ -130,17 +110,6 @@ def _evaluate(fn, points, n_expected: int, name: str, shape_hint: str) -> np.nda
     return values
 
 
-def _generator(rng, seed) -> np.random.Generator:
-    """One numpy Generator from ``rng`` (Generator or int seed) or ``seed``; default seed 0."""
-    if rng is not None and seed is not None:
-        raise ValueError("give either rng or seed, not both")
-    if rng is None:
-        rng = 0 if seed is None else seed
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
-        raise TypeError(f"rng must be a numpy Generator or a non-negative int seed, got {rng!r}")
-    return np.random.default_rng(int(rng))
 
 
 def _log_double_factorial(n: int) -> float:
