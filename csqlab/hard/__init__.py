@@ -18,6 +18,7 @@ Each family is one :class:`HardFamily` object (``evaluate``, ``members``,
 Further modules (one per lifted family of the paper) build on the same object.
 """
 
+from csqlab.hard import cnn, frames  # noqa: E402, F401 — lesson 9 (PAPER §4.3, §4.4)
 from csqlab.hard.classical import (
     ACTIVATIONS,
     MAX_MEMBERS,
