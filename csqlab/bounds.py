@@ -69,6 +69,8 @@ __all__ = [
     "gnn_hidden_plane_bound_curve",
     "invariant_polynomial_bound_curve",
     "set_polynomial_bound_curve",
+    "cnn_hidden_plane_bound_curve",
+    "frame_averaged_bound_curve",
 ]
 
 _LOG10_2 = math.log10(2.0)
@@ -779,3 +781,28 @@ def set_polynomial_bound_curve(ds, tolerance, degree_fraction: float = 0.5) -> B
     from csqlab.hard.polynomials import set_monomial_bound_curve
 
     return set_monomial_bound_curve(ds, tolerance, degree_fraction)
+
+
+# --------------------------------------------------------------------------- CNNs and frame averaging
+
+
+def cnn_hidden_plane_bound_curve(ns, k: int, c: float, tolerance, group_order) -> BoundCurve:
+    """PAPER §4.3 (lesson 9): the CSQ bound for CNNs / group-averaged networks against ``n`` —
+    group-averaged hidden planes with ``γ ≤ |G| t^k/(1 − (|G| − 1)t^k)``, ``t = n^{c − 1/2}``,
+    and ``log10 m ≥ log10 m_plain − log10 |G|`` (our constants). ``group_order`` a number or
+    a callable of ``n`` (``lambda n: n`` for cyclic shifts). Thin wrapper of
+    :func:`csqlab.hard.cnn.group_averaged_plane_bound_curve` (see there)."""
+    from csqlab.hard.cnn import group_averaged_plane_bound_curve
+
+    return group_averaged_plane_bound_curve(ns, k, c, tolerance, group_order)
+
+
+def frame_averaged_bound_curve(ns, tolerance, group: str = "cyclic", k=None) -> BoundCurve:
+    """PAPER §4.4 (lesson 9): the CSQ bound for frame-averaged networks against ``n`` —
+    orbit-averaged parities of ReLUs, ``γ = 0``, ``m ≥ C(n, k)/|G|`` with ``k ≈ log n`` (even),
+    ``n^{Ω(log n)}`` for ``|G| ≤ poly(n)``. ``group`` names a group of
+    :data:`csqlab.hard.frames.GROUPS`. Thin wrapper of
+    :func:`csqlab.hard.frames.frame_averaged_bound_curve` (see there)."""
+    from csqlab.hard.frames import frame_averaged_bound_curve as curve
+
+    return curve(ns, tolerance, group, k)

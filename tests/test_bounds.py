@@ -460,3 +460,22 @@ def test_invariant_polynomial_bound_curves_lesson10():
     sets = set_polynomial_bound_curve([12], 0.1)
     assert 10 ** sets.log10_m[0] == pytest.approx(math.comb(12, 6))
     assert np.all(sets.gamma == 0)
+
+
+def test_cnn_and_frame_bound_wrappers_lesson9():
+    """PAPER §4.3/§4.4 wrappers return the hard modules' curves: |G| = n multiplies γ by about n
+    and the cyclic frame-averaged family is C(n, k)/n with k = log n (even)."""
+    from csqlab.bounds import cnn_hidden_plane_bound_curve, frame_averaged_bound_curve
+    from csqlab.hard import cnn, frames
+
+    ns = np.array([1e4, 1e5, 1e6])
+    curve = cnn_hidden_plane_bound_curve(ns, 8, 0.25, 0.05, lambda n: n)
+    direct = cnn.group_averaged_plane_bound_curve(ns, 8, 0.25, 0.05, lambda n: n)
+    np.testing.assert_array_equal(curve.log10_min_queries, direct.log10_min_queries)
+    plain = cnn_hidden_plane_bound_curve(ns, 8, 0.25, 0.05, 1)
+    np.testing.assert_allclose(curve.gamma / plain.gamma, ns, rtol=1e-3)
+    cyclic = frame_averaged_bound_curve(ns, 0.01)
+    np.testing.assert_array_equal(cyclic.log10_m, frames.frame_averaged_bound_curve(ns, 0.01).log10_m)
+    k = np.array([14, 18, 20])  # round(log2 n), rounded up to even
+    expected = [math.log10(math.comb(int(n), int(j)) / n) for n, j in zip(ns, k, strict=True)]
+    np.testing.assert_allclose(cyclic.log10_m, expected, rtol=1e-10)
