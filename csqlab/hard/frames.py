@@ -196,7 +196,8 @@ def whole_group_frame(group: PermutationGroup) -> Frame:
         batch = len(x)
         return (np.repeat(np.arange(batch), len(elements)), np.tile(elements, (batch, 1)))
 
-    return Frame(group, f"whole group {group.name}", members, "F(x) = G (Reynolds operator)")
+    return Frame(group, f"whole-group frame of {group.name}", members,
+                 "F(x) = G (Reynolds operator)")
 
 
 class FrameCertificate(NamedTuple):
