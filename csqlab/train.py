@@ -29,16 +29,35 @@ What this section does not cover (lesson 4's box; BACKGROUND §2.2–2.3, §8 pi
 single-sample SGD in exact arithmetic, SGD that reuses samples, and losses that are not
 affine in the label with real-valued labels are not CSQ algorithms in this sense.
 
-All computations are in float64. Nothing here draws random numbers except the seeded
-initialisation of :func:`two_layer_network`.
+All computations of section 1 are in float64. Nothing there draws random numbers except
+the seeded initialisation of :func:`two_layer_network`.
+
+Section 2 — **experiments** (lessons 8–11; PAPER §4.7, protocol **ours**: the paper's exact
+settings are unknown). A frozen :class:`Experiment` (model, family, group, size, width,
+optimiser, lr, batch, steps, n_train, n_test, seeds) is trained by :func:`run`, all seeds at
+once with ``torch.func`` (stacked parameters, ``functional_call`` + ``vmap`` of the loss and
+its gradient), returning tidy records (train/test MSE, the trivial predictor's MSE, wall
+time). :func:`sweep` runs many configurations through an atomic on-disk
+:class:`ResultCache` (resumes after an interruption; optional joblib workers).
+:data:`EXPERIMENTS` names one experiment per result of PAPER §4.1–4.5 plus the contrasts of
+lesson 11; :func:`reproduce` (CLI: ``python -m csqlab reproduce NAME [--full]``) writes
+their records and figures; :func:`load_cached` reads the results shipped in ``csqlab/data``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import dataclasses
+import hashlib
+import json
 import math
+import os
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -62,6 +81,33 @@ __all__ = [
     "csq_gradient_descent",
     "exact_gradient_descent",
     "hard_dimension_for_budget",
+    # section 2 — experiments
+    "Experiment",
+    "FamilySpec",
+    "FAMILIES",
+    "config_hash",
+    "cache_key",
+    "resolve_device",
+    "run",
+    "ResultCache",
+    "SweepResult",
+    "sweep",
+    "final_losses",
+    "best_over_learning_rates",
+    "steps_to_success",
+    "MODES",
+    "QUICK_LEARNING_RATES",
+    "FULL_LEARNING_RATES",
+    "ExperimentSpec",
+    "EXPERIMENTS",
+    "experiment_configs",
+    "experiment_figure",
+    "write_records",
+    "Reproduction",
+    "reproduce",
+    "cached_experiments",
+    "load_cached",
+    "cache_results",
 ]
 
 # Cubes up to this dimension are enumerated (2**16 points): the square-loss gradient of
@@ -641,3 +687,1200 @@ def hard_dimension_for_budget(steps: int, n_parameters: Callable[[int], int], to
     raise ValueError(
         f"the counting lemma does not exceed T·p(n) for any n <= max_dimension = {max_dimension}"
     )
+
+
+# =========================================================================================
+# Section 2 — experiments: training students on hard families (PAPER §4.7; lessons 8–11)
+# =========================================================================================
+#
+# The protocol is **ours** (PAPER §4.7 states only that over-parameterised networks trained
+# by gradient methods fail on the hard symmetric classes as the size grows; the paper's
+# exact settings are unknown). One experiment is a frozen :class:`Experiment`:
+#
+# * teacher: a member of a hard family, normalised so ``E[f*²] = 1`` (predicting 0 scores
+#   test MSE 1, the *trivial line*);
+# * student: the same architecture as the teacher, wider, with standard initialisation;
+# * square loss ``½ mean (h − y)²``, Adam (or SGD), a learning rate from the sweep;
+# * online (``n_train=None``: a fresh batch each step, so every gradient is an average
+#   over new samples and GD is a CSQ algorithm, lesson 4) or a fixed training set of
+#   ``n_train`` points (minibatches drawn from it: it can memorise, it need not generalise);
+# * several seeds; test MSE on ``n_test`` fresh points every ``eval_every`` steps.
+#
+# Seeds: seed ``s`` draws the student's initialisation and the teacher member; the input
+# stream (training batches, training set, test set) comes from ``data_seed`` and is shared
+# by every seed of the run. Sharing the inputs is what lets ``torch.func.vmap`` train all
+# seeds at once (the models check their inputs with Python ``if``s, which ``vmap`` allows
+# on un-batched tensors only); the labels differ per seed because the teachers do.
+
+_GROUP_NAMES = ("trivial", "cyclic", "dihedral", "symmetric")
+_OPTIMISERS = ("adam", "sgd")
+_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+_ADAM_BETAS = (0.9, 0.999)
+_ADAM_EPSILON = 1e-8
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One training configuration (all seeds of it run together).
+
+    ``model`` — student architecture (must match the family: see :data:`FAMILIES`);
+    ``family`` — the hard family the teacher is drawn from; ``group`` — its symmetry
+    group by name (``"trivial"``, ``"cyclic"``, ``"dihedral"``, ``"symmetric"``);
+    ``size`` — the input size ``n`` or ``d`` of the theorem; ``degree`` — the family's
+    ``k``; ``width`` — student width; ``optimiser`` (``"adam"`` or ``"sgd"``), ``lr``,
+    ``batch``, ``steps``; ``n_train`` — ``None`` for online training (fresh batches) or
+    the size of a fixed training set; ``n_test``; ``seeds``; ``eval_every`` — checkpoint
+    spacing in steps; ``data_seed`` — the shared input stream; ``dtype`` — the student's
+    float type (``"float32"`` or ``"float64"``).
+    """
+
+    model: str
+    family: str
+    group: str
+    size: int
+    width: int
+    degree: int = 2
+    optimiser: str = "adam"
+    lr: float = 1e-3
+    batch: int = 128
+    steps: int = 300
+    n_train: int | None = None
+    n_test: int = 2048
+    seeds: tuple[int, ...] = (0, 1, 2)
+    eval_every: int = 50
+    data_seed: int = 0
+    dtype: str = "float32"
+
+    def __post_init__(self):
+        for name in ("model", "family", "group"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a string, got {getattr(self, name)!r}")
+        if self.family not in FAMILIES:
+            raise ValueError(f"family must be one of {sorted(FAMILIES)}, got {self.family!r}")
+        expected = FAMILIES[self.family].model
+        if self.model != expected:
+            raise ValueError(f"model must be {expected!r} for family {self.family!r}, "
+                             f"got {self.model!r}")
+        if self.group not in _GROUP_NAMES:
+            raise ValueError(f"group must be one of {list(_GROUP_NAMES)}, got {self.group!r}")
+        for name, minimum in (("size", 2), ("width", 1), ("degree", 1), ("batch", 1),
+                              ("steps", 0), ("n_test", 2), ("eval_every", 1), ("data_seed", 0)):
+            _check_int(getattr(self, name), name, minimum)
+        if self.n_train is not None:
+            _check_int(self.n_train, "n_train", 1)
+        _check_positive(self.lr, "lr")
+        if self.optimiser not in _OPTIMISERS:
+            raise ValueError(f"optimiser must be one of {list(_OPTIMISERS)}, got {self.optimiser!r}")
+        if self.dtype not in _DTYPES:
+            raise ValueError(f"dtype must be one of {sorted(_DTYPES)}, got {self.dtype!r}")
+        if not isinstance(self.seeds, tuple) or not self.seeds:
+            raise TypeError(f"seeds must be a non-empty tuple of integers, got {self.seeds!r}")
+        for seed in self.seeds:
+            _check_int(seed, "seeds[]", 0)
+        if len(set(self.seeds)) != len(self.seeds):
+            raise ValueError(f"seeds must be distinct, got {self.seeds}")
+
+    @property
+    def online(self) -> bool:
+        """True when every step draws a fresh batch (the CSQ regime)."""
+        return self.n_train is None
+
+    def as_dict(self) -> dict:
+        """The fields as a JSON-ready dict (seeds as a list)."""
+        values = dataclasses.asdict(self)
+        values["seeds"] = list(self.seeds)
+        return values
+
+
+def config_hash(config: Experiment) -> str:
+    """SHA-256 (hex) of the configuration's fields, canonical JSON (sorted keys).
+
+    Identifies a configuration independently of the package version; the on-disk cache
+    key adds the version (:func:`cache_key`)."""
+    if not isinstance(config, Experiment):
+        raise TypeError(f"config must be a csqlab.train.Experiment, got {type(config).__name__}")
+    text = json.dumps(config.as_dict(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cache_key(config: Experiment) -> str:
+    """The cache key: SHA-256 of the configuration hash and ``csqlab.__version__`` (a new
+    version recomputes rather than trusting results of older code)."""
+    from csqlab import __version__
+
+    return hashlib.sha256(f"{config_hash(config)}:{__version__}".encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- families and students
+
+
+@dataclass
+class _Setup:
+    """What a run needs from a family: the family, the members a teacher may be, how to
+    draw inputs, the student, and how the student reads an input batch."""
+
+    family: object
+    candidates: np.ndarray
+    sample: Callable[[int, np.random.Generator], np.ndarray]
+    student: Callable[[int, torch.dtype], nn.Module]
+    inputs: Callable[[torch.Tensor], tuple]
+    teacher_units: int
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """A hard family usable in experiments: ``model`` is the student architecture it
+    pairs with, ``section`` the result of PAPER §4 it serves, ``build(config) -> _Setup``."""
+
+    name: str
+    model: str
+    section: str
+    description: str
+    build: Callable
+
+
+def _group(name: str, n: int):
+    from csqlab import groups
+
+    return {"trivial": groups.trivial, "cyclic": groups.cyclic, "dihedral": groups.dihedral,
+            "symmetric": groups.symmetric}[name](n)
+
+
+def _linear(fan_in: int, fan_out: int, generator: torch.Generator, dtype) -> nn.Linear:
+    """``nn.Linear`` with PyTorch's default-style ``U(±1/√fan_in)`` weights drawn from a
+    private generator (``skip_init``: the global random state is never touched)."""
+    layer = nn.utils.skip_init(nn.Linear, fan_in, fan_out, dtype=dtype)
+    bound = 1.0 / math.sqrt(fan_in)
+    with torch.no_grad():
+        for parameter in (layer.weight, layer.bias):
+            values = torch.rand(parameter.shape, generator=generator, dtype=torch.float64)
+            parameter.copy_(((2.0 * values - 1.0) * bound).to(dtype))
+    return layer
+
+
+def _plain_mlp(sizes, generator, dtype) -> nn.Sequential:
+    """``Linear → ReLU → … → Linear`` as an ``nn.Sequential`` (no input checks, so it can
+    sit inside a network that ``vmap`` traces with batched activations)."""
+    layers: list[nn.Module] = []
+    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        if index:
+            layers.append(nn.ReLU())
+        layers.append(_linear(fan_in, fan_out, generator, dtype))
+    return nn.Sequential(*layers)
+
+
+def _message_passing_student(in_features: int, width: int, seed: int, dtype):
+    """A one-layer message-passing GNN ``head(Σ_i node_mlp(agg(A, X)_i))``: node MLP
+    ``in → width → width``, sum readout, head ``width → width → 1`` (the architecture of
+    the degree-parity teacher and of DeepSets)."""
+    from csqlab.models import MessagePassingGNN
+
+    generator = torch.Generator().manual_seed(int(seed))
+    node_mlp = _plain_mlp((in_features, width, width), generator, dtype)
+    head = _plain_mlp((width, width, 1), generator, dtype)
+    return MessagePassingGNN(node_mlp, head=head, aggregation="sum", readout="sum")
+
+
+def _seed_candidates(count: int) -> np.ndarray:
+    return np.arange(count)
+
+
+def _build_degree_parity(config: Experiment) -> _Setup:
+    """PAPER §4.1: degree-histogram parities ``χ_S`` on directed ``G(n, ½)`` (window of
+    ``round(√n)`` central degrees); teacher ``S`` a non-empty subset of the window.
+    Student: message-passing GNN with width ``config.width`` (the teacher has ``3n``
+    node units and ``n`` head units)."""
+    from csqlab.hard import gnn
+
+    n = config.size
+    family = gnn.degree_parity_family(n)
+    candidates = np.array([i for i, subset in enumerate(family.members) if len(subset) > 0])
+
+    def student(seed, dtype):
+        return _message_passing_student(1, config.width, seed, dtype)
+
+    return _Setup(family, candidates, family.sample, student, lambda x: (x,), 4 * n)
+
+
+def _build_gnn_planes(config: Experiment) -> _Setup:
+    """PAPER §4.2: per-node hidden planes ``f_U(A, X) = Σ_i F(U (AX)_i)`` on one fixed
+    undirected ``G(6, ½)`` graph (drawn from ``data_seed``) with Gaussian features in
+    ``R^d``, ``d = size``, ``k = degree``. Student: :class:`csqlab.models.ShallowGNN`
+    ``1ᵀσ(AXW)a`` of width ``config.width`` (the teacher has ``2k`` units)."""
+    from csqlab.hard import gnn
+    from csqlab.models import ShallowGNN
+
+    nodes = 6
+    adjacency = gnn.sample_graphs(nodes, 1, directed=False, seed=config.data_seed)[0]
+    family = gnn.gnn_hidden_plane_family(adjacency, config.size, config.degree,
+                                         n_planes=len(config.seeds), seed=config.data_seed + 1)
+
+    def student(seed, dtype):
+        return ShallowGNN(config.size, config.width, dtype=dtype, seed=int(seed))
+
+    def inputs(x):
+        return x[..., :nodes], x[..., nodes:]
+
+    return _Setup(family, _seed_candidates(len(family)), family.sample, student, inputs,
+                  2 * config.degree)
+
+
+def _build_cnn_planes(config: Experiment) -> _Setup:
+    """PAPER §4.3: hidden planes in ``R^n`` averaged over ``G`` (cyclic shifts: a CNN with
+    full-width circular filters and global average pooling), ``k = degree``. Student:
+    :class:`csqlab.models.GroupAveragedNetwork` of width ``config.width`` (teacher: ``2k``
+    filters)."""
+    from csqlab.hard import cnn
+    from csqlab.models import GroupAveragedNetwork
+
+    group = _group(config.group, config.size)
+    family = cnn.group_averaged_plane_family(config.size, config.degree, group=group,
+                                             n_planes=len(config.seeds), seed=config.data_seed)
+
+    def student(seed, dtype):
+        return GroupAveragedNetwork(config.size, config.width, group, dtype=dtype, seed=int(seed))
+
+    return _Setup(family, _seed_candidates(len(family)), family.sample, student,
+                  lambda x: (x,), 2 * config.degree)
+
+
+def _build_frame_parities(config: Experiment) -> _Setup:
+    """PAPER §4.4: ``G``-orbit-averaged parities of ReLUs ``R_G f_S`` (Goel et al. 2020
+    lifted), ``x ~ N(0, I_n)``, ``k = degree`` (even, for ReLU). Student:
+    :class:`csqlab.models.FrameAveragedMLP` (canonicalisation frame of ``G``, one hidden
+    layer of width ``config.width``; the teacher needs ``|Orb(S)|·2^k`` units)."""
+    from csqlab import groups
+    from csqlab.hard import parity_of_activations_family
+    from csqlab.models import FrameAveragedMLP
+
+    group = _group(config.group, config.size)
+    family = parity_of_activations_family(config.size, config.degree, group=group)
+    frame = groups.canonical_frame(group)
+
+    def student(seed, dtype):
+        return _FramedStudent(FrameAveragedMLP(frame, hidden=(config.width,), dtype=dtype,
+                                               seed=int(seed)))
+
+    return _Setup(family, _seed_candidates(len(family)), family.sample, student,
+                  lambda x: _frame_inputs(frame, x), config.size * 2**config.degree)
+
+
+class _FramedStudent(nn.Module):
+    """A :class:`csqlab.models.FrameAveragedMLP` evaluated from a precomputed frame.
+
+    ``⟨φ⟩_F(x) = Σ_{(b, g)} w_{b,g} φ(g⁻¹·x_b)`` with ``w = 1/|F(x_b)|``: the frame depends
+    on the inputs only, never on the weights, so it is computed once per batch outside the
+    ``torch.func`` transforms (:func:`_frame_inputs`, numpy) and the module sums the
+    backbone over the stacked ``g⁻¹·x_b``. Equal to ``FrameAveragedMLP.forward`` (tested)."""
+
+    def __init__(self, network: nn.Module):
+        super().__init__()
+        self.network = network
+
+    def forward(self, transformed, batch_index, weights, template):
+        values = self.network.backbone(transformed).reshape(-1) * weights
+        return template.index_add(0, batch_index, values)
+
+
+def _frame_inputs(frame, x: torch.Tensor) -> tuple:
+    """``(g⁻¹·x_b stacked, b, 1/|F(x_b)|, zeros(B))`` for :class:`_FramedStudent`."""
+    batch_index, elements = frame(x.detach().cpu().numpy())
+    counts = np.bincount(batch_index, minlength=x.shape[0])
+    index = torch.as_tensor(batch_index, device=x.device, dtype=torch.long)
+    transformed = x[index[:, None], torch.as_tensor(elements, device=x.device, dtype=torch.long)]
+    weights = torch.as_tensor(1.0 / counts[batch_index], device=x.device, dtype=x.dtype)
+    return transformed, index, weights, x.new_zeros(x.shape[0])
+
+
+_SET_ROWS = 8
+
+
+def _build_set_monomials(config: Experiment) -> _Setup:
+    """PAPER §4.5 (set variant, **[ours]**): ``f_S(X) = n^{−1/2} Σ_i Π_{j∈S} X_ij`` with
+    ``X ∈ R^{8×d}`` Gaussian, ``d = size``, ``|S| = k = degree``; one random ``S`` per seed
+    (from ``data_seed``). Student: a ReLU DeepSets network ``head(Σ_i φ(X_i))`` of width
+    ``config.width`` (the exact teacher uses ``2^{k−1}`` units with activation ``t^k``)."""
+    from csqlab.hard import polynomials
+
+    generator = np.random.default_rng(config.data_seed)
+    subsets = []
+    while len(subsets) < len(config.seeds):
+        subset = tuple(sorted(int(j) for j in generator.choice(config.size, config.degree,
+                                                                 replace=False)))
+        if subset not in subsets:
+            subsets.append(subset)
+    family = polynomials.set_monomial_family(_SET_ROWS, config.size, config.degree,
+                                             subsets=subsets)
+
+    def student(seed, dtype):
+        return _message_passing_student(config.size, config.width, seed, dtype)
+
+    def inputs(x):
+        identity = torch.eye(_SET_ROWS, dtype=x.dtype, device=x.device)
+        return identity.expand(x.shape[0], _SET_ROWS, _SET_ROWS), x
+
+    return _Setup(family, _seed_candidates(len(family)), family.sample, student, inputs,
+                  2 ** (config.degree - 1))
+
+
+def _build_sparse_parity(config: Experiment) -> _Setup:
+    """Contrast (Barak et al. 2022; BACKGROUND §4.2): a ``k``-sparse parity ``χ_S`` on the
+    uniform cube ``{±1}^n`` (``k = degree``), one random ``S`` per seed. Student: a
+    one-hidden-layer :class:`csqlab.models.MLP` of width ``config.width``."""
+    from csqlab.hard import parity_family
+    from csqlab.models import MLP
+
+    generator = np.random.default_rng(config.data_seed)
+    subsets = []
+    while len(subsets) < len(config.seeds):
+        subset = tuple(sorted(int(j) for j in generator.choice(config.size, config.degree,
+                                                                 replace=False)))
+        if subset not in subsets:
+            subsets.append(subset)
+    family = parity_family(config.size, config.degree, subsets=subsets)
+
+    def student(seed, dtype):
+        return MLP(config.size, (config.width,), dtype=dtype, seed=int(seed))
+
+    return _Setup(family, _seed_candidates(len(family)), family.sample, student,
+                  lambda x: (x,), config.degree + 1)
+
+
+FAMILIES: dict[str, FamilySpec] = {
+    spec.name: spec for spec in (
+        FamilySpec("degree-parity", "gnn", "§4.1",
+                   "degree-histogram parities on random graphs (GNN)", _build_degree_parity),
+        FamilySpec("gnn-planes", "shallow-gnn", "§4.2",
+                   "per-node hidden planes, Gaussian node features (GNN)", _build_gnn_planes),
+        FamilySpec("cnn-planes", "group-averaged", "§4.3",
+                   "group-averaged hidden planes (CNN / group-averaged network)",
+                   _build_cnn_planes),
+        FamilySpec("frame-parities", "frame-mlp", "§4.4",
+                   "orbit-averaged parities of ReLUs (frame-averaged MLP)", _build_frame_parities),
+        FamilySpec("set-monomials", "deepsets", "§4.5",
+                   "set monomials, the DeepSets variant of invariant polynomials",
+                   _build_set_monomials),
+        FamilySpec("sparse-parity", "mlp", "contrast",
+                   "k-sparse parities on the cube (learnable in n^O(k) steps)",
+                   _build_sparse_parity),
+    )
+}
+"""The families an :class:`Experiment` can use, by name (``family`` field), with the student
+architecture each pairs with (``model`` field)."""
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``"auto"``: CUDA when available, else the CPU; or any torch device string."""
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"device must be a string such as 'auto', 'cpu' or 'cuda', got {device!r}")
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"device must be 'auto' or a torch device string, got {device!r}") from None
+
+
+class _Data:
+    """The shared input stream of a run and every seed's labels (float64 numpy → tensors)."""
+
+    def __init__(self, config: Experiment, setup: _Setup, members: np.ndarray, device, dtype):
+        self.config, self.setup, self.members = config, setup, members
+        self.device, self.dtype = device, dtype
+        self.generator = np.random.default_rng([config.data_seed, 7])
+        self.x_test, self.y_test = self.draw(config.n_test)
+        if config.n_train is not None:
+            self.x_train, self.y_train = self.draw(config.n_train)
+
+    def labels(self, x: np.ndarray) -> np.ndarray:
+        """``(S, B)``: teacher ``member[s]`` on every point."""
+        return self.setup.family.evaluate(x, self.members).T
+
+    def to_tensor(self, array):
+        return torch.as_tensor(np.ascontiguousarray(array), dtype=self.dtype, device=self.device)
+
+    def draw(self, count: int):
+        x = self.setup.sample(count, self.generator)
+        return self.to_tensor(x), self.to_tensor(self.labels(x))
+
+    def batch(self):
+        if self.config.n_train is None:
+            return self.draw(self.config.batch)
+        index = self.generator.integers(0, self.config.n_train, size=self.config.batch)
+        index = torch.as_tensor(index, device=self.device)
+        return self.x_train[index], self.y_train[:, index]
+
+
+def _adam(parameters: dict, gradients: dict, state: dict, step: int, lr: float) -> None:
+    """One Adam step (β = 0.9, 0.999, ε = 1e-8; Kingma & Ba 2015), elementwise, in place.
+
+    Elementwise updates make Adam on stacked parameters (one slice per seed) identical to
+    Adam run separately on each seed. Written out because ``torch.optim``'s first use
+    imports its compiler stack (seconds a quick run cannot afford)."""
+    beta1, beta2 = _ADAM_BETAS
+    with torch.no_grad():
+        for name, parameter in parameters.items():
+            gradient = gradients[name]
+            if name not in state:
+                state[name] = (torch.zeros_like(parameter), torch.zeros_like(parameter))
+            first, second = state[name]
+            first.mul_(beta1).add_(gradient, alpha=1 - beta1)
+            second.mul_(beta2).addcmul_(gradient, gradient, value=1 - beta2)
+            denominator = (second / (1 - beta2**step)).sqrt_().add_(_ADAM_EPSILON)
+            parameter.addcdiv_(first, denominator, value=-lr / (1 - beta1**step))
+
+
+def _sgd(parameters: dict, gradients: dict, state: dict, step: int, lr: float) -> None:
+    """Plain SGD ``θ ← θ − lr ∇``."""
+    with torch.no_grad():
+        for name, parameter in parameters.items():
+            parameter.sub_(gradients[name], alpha=lr)
+
+
+_STEP_RULES = {"adam": _adam, "sgd": _sgd}
+
+
+class _BatchedStudents:
+    """All seeds' students as one stack of parameters, trained with ``torch.func``.
+
+    ``stack_module_state`` stacks the parameters along a new leading axis (one slice per
+    seed); ``functional_call`` runs the architecture with one slice; ``vmap`` maps it over
+    the slices with the input batch shared (``in_dims=None``) and the labels per seed.
+    The loss of seed ``s`` depends only on slice ``s``, so ``vmap(grad_and_value(loss))``
+    returns every seed's gradient of its own loss at once."""
+
+    def __init__(self, modules: list[nn.Module]):
+        from torch.func import functional_call, grad_and_value, stack_module_state, vmap
+
+        params, buffers = stack_module_state(modules)
+        self.parameters = {name: value.detach().clone() for name, value in params.items()}
+        self.buffers = {name: value.detach() for name, value in buffers.items()}
+        base = copy.deepcopy(modules[0]).to("meta")
+
+        def outputs(parameters, buffers, inputs):
+            return functional_call(base, (parameters, buffers), inputs).reshape(-1)
+
+        def loss(parameters, buffers, inputs, labels):
+            return 0.5 * ((outputs(parameters, buffers, inputs) - labels) ** 2).mean()
+
+        self._outputs = vmap(outputs, in_dims=(0, 0, None))
+        self._gradients = vmap(grad_and_value(loss), in_dims=(0, 0, None, 0))
+
+    def predict(self, inputs) -> torch.Tensor:
+        with torch.no_grad():
+            return self._outputs(self.parameters, self.buffers, inputs)
+
+    def gradients(self, inputs, labels):
+        gradients, losses = self._gradients(self.parameters, self.buffers, inputs, labels)
+        return gradients, losses
+
+
+class _LoopedStudents:
+    """The reference route: one module per seed, autograd per seed, the same step rule."""
+
+    def __init__(self, modules: list[nn.Module]):
+        self.modules = modules
+        self.parameters = [dict(module.named_parameters()) for module in modules]
+        for module in modules:
+            module.requires_grad_(True)
+
+    def predict(self, inputs) -> torch.Tensor:
+        with torch.no_grad():
+            return torch.stack([module(*inputs).reshape(-1) for module in self.modules])
+
+    def gradients(self, inputs, labels):
+        gradients, losses = [], []
+        for module, parameters, target in zip(self.modules, self.parameters, labels, strict=True):
+            loss = 0.5 * ((module(*inputs).reshape(-1) - target) ** 2).mean()
+            values = torch.autograd.grad(loss, list(parameters.values()))
+            gradients.append(dict(zip(parameters, values, strict=True)))
+            losses.append(loss.detach())
+        return gradients, torch.stack(losses)
+
+
+def _choose_members(config: Experiment, setup: _Setup) -> np.ndarray:
+    """Teacher member of each seed: seed ``s`` picks uniformly among the candidates,
+    distinct seeds taking distinct members while there are enough."""
+    candidates = setup.candidates
+    chosen: list[int] = []
+    for seed in config.seeds:
+        generator = np.random.default_rng([int(seed), 11])
+        order = generator.permutation(len(candidates))
+        pick = next((int(candidates[i]) for i in order if int(candidates[i]) not in chosen),
+                    int(candidates[order[0]]))
+        chosen.append(pick)
+    return np.array(chosen, dtype=np.int64)
+
+
+def run(config: Experiment, *, device: str = "auto", method: str = "batched",
+        progress: bool = False) -> list[dict]:
+    """Train every seed of ``config`` and return tidy records (PAPER §4.7 protocol, **ours**).
+
+    One record per seed and checkpoint (steps ``0, eval_every, 2·eval_every, …, steps``):
+    the configuration's fields (``seeds`` replaced by ``seed``), ``config_hash``,
+    ``member`` (the teacher's position in its family), ``variant`` (``"online"`` or
+    ``"fixed"``), ``step``, ``train_loss`` (online: mean MSE of the batches since the
+    last checkpoint, before each update; fixed: MSE on the whole training set),
+    ``test_loss`` (MSE on ``n_test`` fresh points), ``trivial_loss`` (MSE of predicting 0
+    on the same test points: ``≈ E[f*²] = 1``), ``wall_time`` (seconds since the run
+    started), ``device``.
+
+    ``method="batched"`` trains all seeds at once with ``torch.func`` (``vmap`` over
+    stacked parameters, :class:`_BatchedStudents`); ``"loop"`` trains them one after the
+    other with plain autograd — same numbers to float tolerance (tested), slower.
+    ``progress=True`` shows a ``tqdm.auto`` bar (a widget in JupyterLab, text in a terminal).
+    """
+    if not isinstance(config, Experiment):
+        raise TypeError(f"config must be a csqlab.train.Experiment, got {type(config).__name__}")
+    if method not in ("batched", "loop"):
+        raise ValueError(f"method must be 'batched' or 'loop', got {method!r}")
+    from tqdm.auto import tqdm
+
+    start = time.perf_counter()
+    device = resolve_device(device)
+    dtype = _DTYPES[config.dtype]
+    setup = FAMILIES[config.family].build(config)
+    members = _choose_members(config, setup)
+    data = _Data(config, setup, members, device, dtype)
+    modules = [setup.student(seed, dtype).to(device) for seed in config.seeds]
+    students = _BatchedStudents(modules) if method == "batched" else _LoopedStudents(modules)
+    step_rule = _STEP_RULES[config.optimiser]
+    states: list[dict] = [{} for _ in config.seeds]
+    test_inputs = setup.inputs(data.x_test)
+    trivial = (data.y_test**2).mean(dim=1)
+    pending_losses: list[torch.Tensor] = []
+    records: list[dict] = []
+    base = {key: value for key, value in config.as_dict().items() if key != "seeds"}
+    base["config_hash"] = config_hash(config)
+    base["variant"] = "online" if config.online else "fixed"
+    base["device"] = device.type
+
+    def checkpoint(step: int, batch_losses: torch.Tensor | None) -> None:
+        test = ((students.predict(test_inputs) - data.y_test) ** 2).mean(dim=1)
+        if config.online:
+            train = 2.0 * batch_losses if batch_losses is not None else None
+        else:
+            train_outputs = students.predict(setup.inputs(data.x_train))
+            train = ((train_outputs - data.y_train) ** 2).mean(dim=1)
+        elapsed = time.perf_counter() - start
+        for index, seed in enumerate(config.seeds):
+            records.append({**base, "seed": int(seed), "member": int(members[index]),
+                            "step": step,
+                            "train_loss": float("nan") if train is None else float(train[index]),
+                            "test_loss": float(test[index]),
+                            "trivial_loss": float(trivial[index]),
+                            "wall_time": round(elapsed, 4)})
+
+    bar = tqdm(total=config.steps, disable=not progress, leave=False,
+               desc=f"{config.family} n={config.size} lr={config.lr:g}")
+    for step in range(1, config.steps + 1):
+        x, y = data.batch()
+        inputs = setup.inputs(x)
+        gradients, losses = students.gradients(inputs, y)
+        if step == 1 and config.online:
+            checkpoint(0, losses.detach())
+        elif step == 1:
+            checkpoint(0, None)
+        pending_losses.append(losses.detach())
+        if method == "batched":
+            step_rule(students.parameters, gradients, states[0], step, config.lr)
+        else:
+            for parameters, grads, state in zip(students.parameters, gradients, states,
+                                                strict=True):
+                step_rule(parameters, grads, state, step, config.lr)
+        if step % config.eval_every == 0 or step == config.steps:
+            checkpoint(step, torch.stack(pending_losses).mean(dim=0))
+            pending_losses = []
+        bar.update(1)
+    bar.close()
+    if config.steps == 0:
+        checkpoint(0, None)
+    return records
+
+
+# --------------------------------------------------------------------------- cache and sweeps
+
+
+class ResultCache:
+    """Finished runs on disk, one JSON file per configuration, keyed by :func:`cache_key`
+    (configuration hash + package version).
+
+    Files are written atomically (a temporary file in the same directory, then
+    ``os.replace``), so an interrupted sweep never leaves a half-written result: a run is
+    either fully cached or absent, and re-running the sweep resumes from the missing ones.
+    """
+
+    def __init__(self, directory):
+        if not isinstance(directory, (str, os.PathLike)):
+            raise TypeError(f"directory must be a path, got {type(directory).__name__}")
+        self.directory = Path(directory)
+
+    def path(self, config: Experiment) -> Path:
+        return self.directory / f"{cache_key(config)}.json"
+
+    def __contains__(self, config: Experiment) -> bool:
+        return self.path(config).is_file()
+
+    def load(self, config: Experiment) -> list[dict] | None:
+        """The cached records of ``config``, or None when absent (or unreadable)."""
+        path = self.path(config)
+        try:
+            content = json.loads(path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        if content.get("config_hash") != config_hash(config):
+            return None
+        return content["records"]
+
+    def store(self, config: Experiment, records: list[dict]) -> Path:
+        """Write ``records`` for ``config`` atomically; returns the file's path."""
+        from csqlab import __version__
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.path(config)
+        content = {"config": config.as_dict(), "config_hash": config_hash(config),
+                   "version": __version__, "records": records}
+        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w") as stream:
+                json.dump(content, stream)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+        return path
+
+
+@dataclass
+class SweepResult:
+    """Records of every configuration of a sweep, and how many runs were executed now
+    versus loaded from the cache."""
+
+    records: list[dict]
+    executed: int
+    loaded: int
+    seconds: float
+
+
+def _run_and_store(config: Experiment, directory, device: str, progress: bool) -> list[dict]:
+    records = run(config, device=device, progress=progress)
+    if directory is not None:
+        ResultCache(directory).store(config, records)
+    return records
+
+
+def _joblib_or_none(n_jobs: int):
+    try:
+        import joblib
+    except ImportError:
+        print(f"n_jobs={n_jobs} asks for parallel runs, but joblib is not installed: running "
+              "the sweep in one process (pip install joblib to spread it over workers)")
+        return None
+    return joblib
+
+
+def sweep(configs, *, cache_dir=None, n_jobs: int = 1, backend: str | None = None,
+          device: str = "auto", progress: bool = True, after_run: Callable | None = None
+          ) -> SweepResult:
+    """Run (or load from ``cache_dir``) every configuration; records of all of them.
+
+    With ``cache_dir``, each finished run is stored at once (:class:`ResultCache`), so a
+    sweep killed half-way resumes where it stopped and loses no finished run.
+    ``after_run(config, records)`` is called after each run executed here (progress
+    reports; tests inject failures with it).
+
+    Parallel runs: ``n_jobs > 1`` (or ``-1``, all cores) spreads the runs over workers with
+    ``joblib.Parallel(n_jobs, backend=backend)`` — imported lazily; if joblib is missing
+    the sweep says so and runs in one process. Each worker stores its own results. On a
+    cluster, joblib hands the runs to Dask or Ray::
+
+        from dask.distributed import Client        # or: from ray.util.joblib import register_ray
+        client = Client("scheduler-address:8786")  #      register_ray()
+        sweep(configs, cache_dir="shared/cache", n_jobs=-1, backend="dask")   # or "ray"
+
+    (or wrap the call in ``joblib.parallel_config(backend="dask")``); the cache directory
+    must then be on a file system every worker sees.
+    """
+    configs = list(configs)
+    for config in configs:
+        if not isinstance(config, Experiment):
+            raise TypeError(f"configs must hold csqlab.train.Experiment objects, got "
+                            f"{type(config).__name__}")
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {n_jobs!r}")
+    if after_run is not None and not callable(after_run):
+        raise TypeError(f"after_run must be callable or None, got {type(after_run).__name__}")
+    from tqdm.auto import tqdm
+
+    start = time.perf_counter()
+    cache = None if cache_dir is None else ResultCache(cache_dir)
+    results: dict[int, list[dict]] = {}
+    pending = []
+    for index, config in enumerate(configs):
+        cached = None if cache is None else cache.load(config)
+        if cached is not None:
+            results[index] = cached
+        else:
+            pending.append(index)
+    loaded = len(results)
+    joblib = _joblib_or_none(n_jobs) if n_jobs != 1 and len(pending) > 1 else None
+    if joblib is not None:
+        outputs = joblib.Parallel(n_jobs=n_jobs, backend=backend)(
+            joblib.delayed(_run_and_store)(configs[i], cache_dir, device, False) for i in pending)
+        for index, records in zip(pending, outputs, strict=True):
+            results[index] = records
+            if after_run is not None:
+                after_run(configs[index], records)
+    else:
+        for index in tqdm(pending, disable=not progress, desc="runs"):
+            records = _run_and_store(configs[index], cache_dir, device, progress)
+            results[index] = records
+            if after_run is not None:
+                after_run(configs[index], records)
+    records = [row for index in range(len(configs)) for row in results[index]]
+    return SweepResult(records, len(pending), loaded, time.perf_counter() - start)
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def final_losses(records: list[dict], *, step: int | None = None) -> list[dict]:
+    """Test MSE at the last checkpoint (or at ``step``) per configuration, averaged over seeds.
+
+    One row per ``(family, size, lr, variant, width, …)`` configuration hash: the
+    configuration fields, ``test_mean``, ``test_std`` (over seeds, ``ddof=0``),
+    ``train_mean``, ``trivial_mean``, ``n_seeds``, ``step``."""
+    groups: dict[str, list[dict]] = {}
+    for row in records:
+        groups.setdefault(row["config_hash"], []).append(row)
+    summary = []
+    for rows in groups.values():
+        target = max(r["step"] for r in rows) if step is None else step
+        last = [r for r in rows if r["step"] == target]
+        if not last:
+            continue
+        test = np.array([r["test_loss"] for r in last])
+        train_values = np.array([r["train_loss"] for r in last], dtype=float)
+        keep = {k: v for k, v in last[0].items()
+                if k not in ("seed", "member", "step", "train_loss", "test_loss",
+                             "trivial_loss", "wall_time")}
+        summary.append({**keep, "step": target, "test_mean": float(test.mean()),
+                        "test_std": float(test.std()),
+                        "train_mean": float(np.nanmean(train_values))
+                        if np.isfinite(train_values).any() else float("nan"),
+                        "trivial_mean": float(np.mean([r["trivial_loss"] for r in last])),
+                        "n_seeds": len(last)})
+    return summary
+
+
+def best_over_learning_rates(records: list[dict]) -> list[dict]:
+    """For each ``(family, model, size, variant)``: the summary row of the learning rate
+    with the lowest final mean test MSE — the sweep's most favourable setting for GD."""
+    best: dict[tuple, dict] = {}
+    for row in final_losses(records):
+        key = (row["family"], row["model"], row["size"], row["variant"])
+        if key not in best or row["test_mean"] < best[key]["test_mean"]:
+            best[key] = row
+    return sorted(best.values(), key=lambda r: (r["family"], r["variant"], r["size"]))
+
+
+# --------------------------------------------------------------------------- named experiments
+
+QUICK_LEARNING_RATES = (1e-3, 3e-3)
+"""The subset of the learning-rate sweep used in quick mode."""
+FULL_LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3)
+"""The learning-rate sweep of our protocol (PAPER §4.7 **[ours]**), used in full mode."""
+QUICK_SEEDS = (0, 1, 2)
+FULL_SEEDS = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A named experiment: ``configs(mode)`` lists its :class:`Experiment` runs for a mode of
+    :data:`MODES`; ``figure(records, title)`` draws the paper-style figure from its records.
+    ``section`` is the result of PAPER §4 it serves (or ``"contrast"``)."""
+
+    name: str
+    title: str
+    section: str
+    description: str
+    configs: Callable[[str], list[Experiment]]
+    figure: Callable[[list[dict], str], object]
+
+
+MODES = ("quick", "medium", "full")
+"""Sweep sizes: ``quick`` (under a minute per experiment on two cores; the lessons and the
+CLI default), ``full`` (``--full``: all four learning rates, five seeds, more sizes and steps)
+and ``medium`` (full's learning rates and seeds at quick's sizes with fewer steps: what we
+cache where full mode does not fit the time available)."""
+
+
+def _protocol_configs(model: str, family: str, group: str, sizes: dict, width: Callable[[int], int],
+                      degree: int, steps: dict, mode: str, n_train: int | None = None,
+                      rates: dict | None = None) -> list[Experiment]:
+    """The protocol's grid for one mode: sizes × learning rates, all seeds of a run trained
+    together (``sizes``/``steps``/``rates`` map a mode to its values)."""
+    rates = (rates or {}).get(mode) or (QUICK_LEARNING_RATES if mode == "quick"
+                                       else FULL_LEARNING_RATES)
+    seeds = QUICK_SEEDS if mode == "quick" else FULL_SEEDS
+    return [Experiment(model, family, group, size, width(size), degree=degree, lr=lr,
+                       batch=256 if mode == "full" else 128, steps=steps[mode], n_train=n_train,
+                       n_test={"quick": 1024, "medium": 2048, "full": 4096}[mode], seeds=seeds,
+                       eval_every=max(1, steps[mode] // 20), dtype="float32")
+            for size in sizes[mode] for lr in rates]
+
+
+def _figure_size_sweep(records: list[dict], title: str, size_name: str = "n"):
+    """Two panels: left, test MSE during training (best learning rate per size, mean ± std
+    over seeds); right, final test MSE against size for every learning rate of the sweep,
+    with the trivial line at 1."""
+    import matplotlib.pyplot as plt
+
+    from csqlab import plotting
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    best = {row["size"]: row for row in best_over_learning_rates(records)
+            if row["variant"] == "online"} or {
+        row["size"]: row for row in best_over_learning_rates(records)}
+    curves, steps = {}, None
+    for size, row in sorted(best.items()):
+        rows = [r for r in records if r["config_hash"] == row["config_hash"]]
+        steps = sorted({r["step"] for r in rows})
+        seeds = sorted({r["seed"] for r in rows})
+        table = {(r["seed"], r["step"]): r["test_loss"] for r in rows}
+        curves[size] = np.array([[table[(s, t)] for t in steps] for s in seeds])
+    plotting.plot_loss_curves(steps, curves, ax=left, size_name=size_name,
+                              title="Test MSE during training (best learning rate)")
+    top = max(1.6, min(3.0, 1.1 * max(float(c[:, 1:].mean(axis=0).max()) if c.shape[1] > 1
+                                       else 1.0 for c in curves.values())))
+    left.set_ylim(0.0, top)
+    summary = final_losses(records)
+    for lr in sorted({row["lr"] for row in summary}):
+        rows = sorted((r for r in summary if r["lr"] == lr), key=lambda r: r["size"])
+        sizes = [r["size"] for r in rows]
+        finals = [np.array([x["test_loss"] for x in records
+                            if x["config_hash"] == r["config_hash"] and x["step"] == r["step"]])
+                  for r in rows]
+        plotting.plot_final_loss_vs_size(sizes, finals, ax=right, label=f"lr = {lr:g}",
+                                         xlabel=f"input size {size_name}",
+                                         title="Final test MSE against size")
+    right.set_ylim(0.0, max(1.6, right.get_ylim()[1]))
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def _figure_fixed_train_set(records: list[dict], title: str, size_name: str = "n"):
+    """Final train and test MSE against size, fixed training set versus online batches
+    (best learning rate each): memorising the training set is not learning."""
+    import matplotlib.pyplot as plt
+
+    from csqlab import plotting
+
+    figure, ax = plt.subplots(figsize=(6, 4))
+    for variant, name in (("fixed", "fixed training set"), ("online", "online (fresh batches)")):
+        rows = [r for r in best_over_learning_rates(records) if r["variant"] == variant]
+        if not rows:
+            continue
+        sizes = [r["size"] for r in rows]
+        for column, what in (("test_loss", "test"), ("train_loss", "train")):
+            if variant == "online" and what == "train":
+                continue
+            finals = [np.array([x[column] for x in records
+                                if x["config_hash"] == r["config_hash"] and x["step"] == r["step"]])
+                      for r in rows]
+            plotting.plot_final_loss_vs_size(sizes, finals, ax=ax, label=f"{name}: {what} MSE",
+                                             xlabel=f"input size {size_name}",
+                                             ylabel="final MSE", title=title)
+    ax.set_ylim(0.0, max(1.6, ax.get_ylim()[1]))
+    figure.tight_layout()
+    return figure
+
+
+_SUCCESS_LEVEL = 0.1
+
+
+def steps_to_success(records: list[dict], level: float = _SUCCESS_LEVEL) -> list[dict]:
+    """First checkpoint at which each seed's test MSE falls below ``level`` (NaN if never):
+    one row per ``(size, lr, seed)`` with ``steps`` — the sparse-parity contrast's measure."""
+    level = _check_positive(level, "level")
+    runs: dict[tuple, list[dict]] = {}
+    for row in records:
+        runs.setdefault((row["size"], row["lr"], row["seed"]), []).append(row)
+    result = []
+    for (size, lr, seed), rows in sorted(runs.items()):
+        hits = [r["step"] for r in sorted(rows, key=lambda r: r["step"]) if r["test_loss"] < level]
+        result.append({"size": size, "lr": lr, "seed": seed,
+                       "steps": float(hits[0]) if hits else float("nan")})
+    return result
+
+
+def _figure_sparse_parity(records: list[dict], title: str):
+    """Left: test MSE against steps (plateau, then a sudden drop), one line per n; right:
+    steps to reach test MSE 0.1 against n, log–log, with the fitted power ``n^a``."""
+    import matplotlib.pyplot as plt
+
+    from csqlab import plotting
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    lr = min(r["lr"] for r in records)
+    curves, steps = {}, None
+    for size in sorted({r["size"] for r in records}):
+        rows = [r for r in records if r["size"] == size and r["lr"] == lr]
+        steps = sorted({r["step"] for r in rows})
+        table = {(r["seed"], r["step"]): r["test_loss"] for r in rows}
+        curves[size] = np.array([[table[(s, t)] for t in steps]
+                                 for s in sorted({r["seed"] for r in rows})])
+    plotting.plot_loss_curves(steps, curves, ax=left, title="Test MSE: plateau, then a drop")
+    left.set_ylim(0.0, 1.6)
+    hits = [r for r in steps_to_success(records) if r["lr"] == lr]
+    sizes = np.array(sorted({r["size"] for r in hits}), dtype=float)
+    per_size = [np.array([r["steps"] for r in hits if r["size"] == s]) for s in sizes]
+    means = np.array([np.nanmean(v) if np.isfinite(v).any() else np.nan for v in per_size])
+    right.loglog(sizes, means, label=f"mean over seeds (lr = {lr:g})")
+    for size, values in zip(sizes, per_size, strict=True):
+        right.plot(np.full(len(values), size), values, linestyle="", marker=".", color="0.5")
+    ok = np.isfinite(means)
+    if ok.sum() >= 2:
+        slope, intercept = np.polyfit(np.log(sizes[ok]), np.log(means[ok]), 1)
+        right.loglog(sizes, np.exp(intercept) * sizes**slope, linestyle="--", marker="",
+                     label=f"fit $\\propto n^{{{slope:.1f}}}$")
+    right.set(xlabel="input size n", ylabel=f"steps to test MSE < {_SUCCESS_LEVEL:g}",
+              title="Steps to success against n")
+    right.legend()
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+_SIZES = {"quick": (8, 16, 32), "medium": (8, 16, 32), "full": (8, 16, 24, 32, 48)}
+_STEPS = {"quick": 300, "medium": 600, "full": 1000}
+
+EXPERIMENTS: dict[str, ExperimentSpec] = {}
+"""Every experiment ``python -m csqlab reproduce NAME`` can run, by name."""
+
+
+def _register(spec: ExperimentSpec) -> None:
+    EXPERIMENTS[spec.name] = spec
+
+
+_register(ExperimentSpec(
+    "gnn-degree-parity", "GNN on degree-histogram parities (PAPER §4.1)", "§4.1",
+    "Message-passing GNN students (node MLP 1 → 2n → 2n, head 2n → 2n → 1: about twice the "
+    "teacher's 4n² parameters) learning a degree-histogram parity on directed G(n, 1/2).",
+    lambda mode: _protocol_configs("gnn", "degree-parity", "symmetric", _SIZES,
+                                   lambda n: 2 * n, 2, _STEPS, mode),
+    lambda records, title: _figure_size_sweep(records, title, "n (nodes)")))
+_register(ExperimentSpec(
+    "gnn-hidden-planes", "GNN with Gaussian node features, hidden planes (PAPER §4.2)", "§4.2",
+    "ShallowGNN students of width 16 (the teacher has 2k = 8 units, k = 4) on per-node hidden "
+    "planes, one 6-node graph, node features in R^d.",
+    lambda mode: _protocol_configs("shallow-gnn", "gnn-planes", "symmetric", _SIZES,
+                                   lambda d: 16, 4, _STEPS, mode),
+    lambda records, title: _figure_size_sweep(records, title, "d (feature dimension)")))
+_register(ExperimentSpec(
+    "cnn-hidden-planes", "CNN on cyclically averaged hidden planes (PAPER §4.3)", "§4.3",
+    "Circular CNN students (the group-averaged network over C_n, width 16; the teacher has "
+    "2k = 8 filters, k = 4), Gaussian inputs in R^n.",
+    lambda mode: _protocol_configs("group-averaged", "cnn-planes", "cyclic", _SIZES,
+                                   lambda n: 16, 4, _STEPS, mode),
+    lambda records, title: _figure_size_sweep(records, title)))
+_register(ExperimentSpec(
+    "frame-averaged-parities", "Frame-averaged MLP on orbit-averaged parities of ReLUs "
+    "(PAPER §4.4)", "§4.4",
+    "Frame-averaged MLP students (canonicalisation frame of C_n, one hidden layer of 2·n·2^k "
+    "units, twice the teacher's n·2^k, k = 4) on C_n-orbit-averaged parities of ReLUs.",
+    lambda mode: _protocol_configs("frame-mlp", "frame-parities", "cyclic", _SIZES,
+                                   lambda n: 2 * n * 2**4, 4, _STEPS, mode),
+    lambda records, title: _figure_size_sweep(records, title)))
+_register(ExperimentSpec(
+    "invariant-polynomials", "DeepSets on set monomials (PAPER §4.5, set variant)", "§4.5",
+    "ReLU DeepSets students (width 64) on f_S(X) = n^{-1/2} Σ_i Π_{j∈S} X_ij with 8 rows, "
+    "|S| = k = 3, features in R^d.",
+    lambda mode: _protocol_configs("deepsets", "set-monomials", "symmetric", _SIZES,
+                                   lambda d: 64, 3, _STEPS, mode),
+    lambda records, title: _figure_size_sweep(records, title, "d (feature dimension)")))
+_FIXED_STEPS = {"quick": 600, "medium": 1000, "full": 2000}
+_FIXED_RATES = {"quick": (3e-3,), "medium": (1e-3, 3e-3)}
+_register(ExperimentSpec(
+    "fixed-train-set", "Fixed training set versus online batches (PAPER §4.4 family)", "§4.7",
+    "The frame-averaged experiment with a fixed training set of 512 points (minibatches drawn "
+    "from it, many epochs) next to online training: train MSE falls, test MSE does not.",
+    lambda mode: [*_protocol_configs("frame-mlp", "frame-parities", "cyclic", _SIZES,
+                                     lambda n: 2 * n * 2**4, 4, _FIXED_STEPS, mode, n_train=512,
+                                     rates=_FIXED_RATES),
+                  *_protocol_configs("frame-mlp", "frame-parities", "cyclic", _SIZES,
+                                     lambda n: 2 * n * 2**4, 4, _FIXED_STEPS, mode,
+                                     rates=_FIXED_RATES)],
+    lambda records, title: _figure_fixed_train_set(records, title)))
+_register(ExperimentSpec(
+    "sparse-parity", "Contrast: sparse parities are learned in n^O(k) steps", "contrast",
+    "A width-128 MLP learning a 3-sparse parity on {±1}^n with online Adam (lr 3e-3): a "
+    "plateau, then a sudden drop (Barak et al. 2022). Step budgets stay below 2^n.",
+    lambda mode: [Experiment("mlp", "sparse-parity", "trivial", n, 128, degree=3, lr=3e-3,
+                             batch=128, steps=800 if mode == "quick" else 2000,
+                             n_test=1024 if mode == "quick" else 2048,
+                             seeds=QUICK_SEEDS if mode == "quick" else FULL_SEEDS, eval_every=20)
+                  for n in ((16, 24, 32, 40) if mode == "quick" else (16, 24, 32, 40, 48))],
+    lambda records, title: _figure_sparse_parity(records, title)))
+
+
+# --------------------------------------------------------------------------- reproduce
+
+
+@dataclass
+class Reproduction:
+    """What :func:`reproduce` did: the records, runs executed/loaded, wall time, and the
+    files written (CSV and JSON of the records, the PNG figure)."""
+
+    name: str
+    full: bool
+    records: list[dict]
+    executed: int
+    loaded: int
+    seconds: float
+    paths: dict
+
+
+def _check_name(name: str) -> ExperimentSpec:
+    if name not in EXPERIMENTS:
+        raise ValueError(f"name must be one of {sorted(EXPERIMENTS)}, got {name!r}")
+    return EXPERIMENTS[name]
+
+
+def experiment_configs(name: str, mode: str = "quick") -> list[Experiment]:
+    """The configurations of experiment ``name`` in a mode of :data:`MODES`."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {list(MODES)}, got {mode!r}")
+    return _check_name(name).configs(mode)
+
+
+def write_records(records: list[dict], path) -> Path:
+    """Records as CSV (header from the first record's keys; ``None`` written empty)."""
+    import csv
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
+def experiment_figure(name: str, records: list[dict]):
+    """The figure of experiment ``name`` drawn from ``records`` (a matplotlib Figure)."""
+    spec = _check_name(name)
+    if not records:
+        raise ValueError("records must not be empty")
+    return spec.figure(records, spec.title)
+
+
+def reproduce(name: str, *, full: bool = False, out=None, cache_dir=None, device: str = "auto",
+              progress: bool = True, n_jobs: int = 1) -> Reproduction:
+    """Run experiment ``name`` (quick mode, or ``full=True``) and write its results.
+
+    Runs go through :func:`sweep` with the cache in ``cache_dir`` (default
+    ``<out>/cache``; finished runs are reused, an interrupted reproduction resumes).
+    Writes ``<out>/<name>[-full].csv`` and ``.json`` (the records) and ``.png`` (the
+    figure) when ``out`` is given."""
+    spec = _check_name(name)
+    if out is not None and cache_dir is None:
+        cache_dir = Path(out) / "cache"
+    result = sweep(spec.configs("full" if full else "quick"), cache_dir=cache_dir, device=device,
+                   progress=progress, n_jobs=n_jobs)
+    paths = {}
+    if out is not None:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+
+        stem = Path(out) / (name + ("-full" if full else ""))
+        paths["csv"] = write_records(result.records, stem.with_suffix(".csv"))
+        paths["json"] = stem.with_suffix(".json")
+        paths["json"].write_text(json.dumps(result.records))
+        figure = experiment_figure(name, result.records)
+        paths["png"] = stem.with_suffix(".png")
+        figure.savefig(paths["png"])
+        plt.close(figure)
+    return Reproduction(name, bool(full), result.records, result.executed, result.loaded,
+                        result.seconds, paths)
+
+
+# --------------------------------------------------------------------------- shipped results
+
+DATA_MANIFEST = "manifest.json"
+
+
+def _data_directory() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("csqlab") / "data"))
+
+
+def cached_experiments() -> dict:
+    """The manifest of results shipped in ``csqlab/data``: per experiment the file, its
+    SHA-256, the mode (``"full"`` or ``"medium"``), the configuration hashes, the package
+    version that computed it and the wall time it took."""
+    path = _data_directory() / DATA_MANIFEST
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text())["experiments"]
+
+
+def load_cached(name: str) -> list[dict]:
+    """Records of experiment ``name`` shipped with the package (checked against the
+    manifest's SHA-256 before use; ValueError when missing or corrupted)."""
+    import gzip
+
+    _check_name(name)
+    manifest = cached_experiments()
+    if name not in manifest:
+        raise ValueError(f"name must be one of the cached experiments {sorted(manifest)}, "
+                         f"got {name!r}")
+    entry = manifest[name]
+    content = (_data_directory() / entry["file"]).read_bytes()
+    if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+        raise ValueError(f"the cached file {entry['file']} does not match its SHA-256 in the "
+                         "manifest (corrupted or edited): regenerate it with "
+                         "python -m csqlab cache-results")
+    return json.loads(gzip.decompress(content))
+
+
+def cache_results(names=None, *, mode: str = "full", cache_dir=None,
+                  progress: bool = True) -> dict:
+    """Compute experiments in ``mode`` (``"full"`` or ``"medium"``, where full does not fit
+    the time available) and store their records in ``csqlab/data`` with the manifest
+    (developer tool behind ``python -m csqlab cache-results``). Files are gzipped JSON with a
+    zero timestamp: the same records give the same bytes and the same SHA-256."""
+    import gzip
+
+    from csqlab import __version__
+
+    if mode not in ("full", "medium"):
+        raise ValueError(f"mode must be 'full' or 'medium', got {mode!r}")
+    names = sorted(EXPERIMENTS) if names is None else list(names)
+    directory = _data_directory()
+    directory.mkdir(exist_ok=True)
+    manifest_path = directory / DATA_MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {
+        "experiments": {}}
+    for name in names:
+        configs = experiment_configs(name, mode)
+        result = sweep(configs, cache_dir=cache_dir, progress=progress)
+        content = gzip.compress(json.dumps(result.records, separators=(",", ":")).encode(),
+                                compresslevel=9, mtime=0)
+        file = f"{name}.json.gz"
+        (directory / file).write_bytes(content)
+        manifest["experiments"][name] = {
+            "file": file, "sha256": hashlib.sha256(content).hexdigest(), "mode": mode,
+            "config_hashes": [config_hash(c) for c in configs],
+            "version": __version__, "seconds": round(result.seconds, 1),
+            "records": len(result.records)}
+        manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest["experiments"]

@@ -1,0 +1,103 @@
+"""Command line: ``python -m csqlab reproduce NAME [--full] [--out DIR]``.
+
+* ``python -m csqlab reproduce --list`` — the experiments (PAPER §4.1–4.5 and the
+  contrasts of lesson 11), with the result each serves;
+* ``python -m csqlab reproduce NAME`` — quick mode (under a minute on two cores): runs the
+  sweep (finished runs cached in ``DIR/cache``, so an interrupted run resumes), writes
+  ``DIR/NAME.csv``, ``DIR/NAME.json`` (tidy records) and ``DIR/NAME.png`` (the figure);
+* ``--full`` — the larger sweep (all four learning rates, five seeds, more steps);
+* ``python -m csqlab cache-results [NAME ...]`` — developer tool: recompute the results
+  shipped in ``csqlab/data`` (full mode) and their manifest.
+
+The training protocol is ours (PAPER §4.7): the paper's exact settings are unknown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m csqlab",
+                                     description="csqlab experiments (PAPER §4.7 protocol, ours)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    reproduce = commands.add_parser("reproduce", help="run an experiment and write its figure")
+    reproduce.add_argument("name", nargs="?", help="experiment name (see --list)")
+    reproduce.add_argument("--list", action="store_true", help="list the experiments")
+    reproduce.add_argument("--full", action="store_true", help="full mode (larger sweep)")
+    reproduce.add_argument("--out", default="csqlab-results",
+                           help="output directory (default: csqlab-results)")
+    reproduce.add_argument("--cache", default=None, help="cache directory (default: OUT/cache)")
+    reproduce.add_argument("--device", default="auto", help="auto (CUDA if available), cpu, cuda")
+    reproduce.add_argument("--threads", type=int, default=1,
+                           help="torch CPU threads (default 1: small models train fastest so)")
+    reproduce.add_argument("--jobs", type=int, default=1,
+                           help="parallel runs through joblib (optional dependency)")
+    reproduce.add_argument("--quiet", action="store_true", help="no progress bars")
+    cache = commands.add_parser("cache-results", help="recompute the results in csqlab/data")
+    cache.add_argument("names", nargs="*", help="experiments (default: all)")
+    cache.add_argument("--cache", default=None, help="cache directory for the runs")
+    cache.add_argument("--mode", choices=("full", "medium"), default="full",
+                       help="full, or medium where full mode does not fit the time available")
+    cache.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    return parser
+
+
+def _list() -> None:
+    from csqlab import train
+
+    cached = train.cached_experiments()
+    width = max(len(name) for name in train.EXPERIMENTS)
+    for name, spec in train.EXPERIMENTS.items():
+        quick = len(spec.configs("quick"))
+        mode = cached.get(name, {}).get("mode", "not cached")
+        print(f"{name:<{width}}  {spec.section:<9} {quick:>2} quick runs, shipped: {mode:<10} "
+              f"{spec.title}")
+
+
+def main(argv=None) -> int:
+    arguments = _parser().parse_args(argv)
+    if arguments.threads < 1:
+        print(f"--threads must be >= 1, got {arguments.threads}", file=sys.stderr)
+        return 2
+    if arguments.command == "cache-results":
+        import torch
+
+        from csqlab import train
+
+        torch.set_num_threads(arguments.threads)
+        train.cache_results(arguments.names or None, mode=arguments.mode, cache_dir=arguments.cache)
+        return 0
+    if arguments.list:
+        _list()
+        return 0
+    if not arguments.name:
+        print("reproduce needs an experiment NAME or --list", file=sys.stderr)
+        return 2
+    import torch
+
+    from csqlab import train
+
+    if arguments.name not in train.EXPERIMENTS:
+        print(f"unknown experiment {arguments.name!r}; choose one of: "
+              f"{', '.join(train.EXPERIMENTS)}", file=sys.stderr)
+        return 2
+    torch.set_num_threads(arguments.threads)
+    result = train.reproduce(arguments.name, full=arguments.full, out=arguments.out,
+                             cache_dir=arguments.cache, device=arguments.device,
+                             progress=not arguments.quiet, n_jobs=arguments.jobs)
+    print(f"{arguments.name} ({'full' if arguments.full else 'quick'} mode): "
+          f"{result.executed} runs executed, {result.loaded} loaded from the cache, "
+          f"{result.seconds:.1f} s")
+    for row in train.best_over_learning_rates(result.records):
+        print(f"  {row['variant']:<6} size {row['size']:>3}: final test MSE "
+              f"{row['test_mean']:.3f} ± {row['test_std']:.3f} (best lr {row['lr']:g}; "
+              f"trivial {row['trivial_mean']:.3f})")
+    for kind, path in result.paths.items():
+        print(f"  wrote {kind}: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
