@@ -15,67 +15,16 @@ Each family is one :class:`HardFamily` object (``evaluate``, ``members``,
 * :mod:`csqlab.hard.classical` — parities, orbit-averaged parities, parities of ReLUs /
   sigmoids (optionally orbit-averaged), hidden planes, and family-size curves.
 
-Further modules (one per lifted family of the paper) build on the same object.
+Further modules, one per lifted family of the paper, build on the same object (below).
 """
 
-from csqlab.hard import cnn, frames  # noqa: E402, F401 — lesson 9 (PAPER §4.3, §4.4)
-from csqlab.hard.classical import (
-    ACTIVATIONS,
-    MAX_MEMBERS,
-    PlaneOverlaps,
-    hidden_plane_angular_coefficients,
-    hidden_plane_bound_curve,
-    hidden_plane_correlation,
-    hidden_plane_degree_weights,
-    hidden_plane_family,
-    hidden_plane_function,
-    hidden_plane_norm_squared,
-    log10_hidden_plane_family_size,
-    log10_orbit_family_size_lower_bound,
-    log10_parity_family_size,
-    log_degree,
-    parity_bound_curve,
-    parity_family,
-    parity_of_activations,
-    parity_of_activations_cube_constant,
-    parity_of_activations_degree_weights,
-    parity_of_activations_family,
-    parity_of_activations_norm_squared,
-    plane_overlap_summary,
-    plane_overlaps,
-    random_plane_overlap_tail,
-    random_planes,
-)
+from csqlab.hard import classical
+from csqlab.hard.classical import *  # noqa: F403 — the classical families, by name
 from csqlab.hard.family import MAX_ENUMERATION_DIM, FamilyGram, HardFamily
-from csqlab.hard.gnn import *  # noqa: E402, F403 — lesson 8's GNN families (PAPER §4.1, §4.2)
 
-__all__ = [
-    "HardFamily",
-    "FamilyGram",
-    "MAX_ENUMERATION_DIM",
-    "ACTIVATIONS",
-    "MAX_MEMBERS",
-    "parity_family",
-    "parity_of_activations",
-    "parity_of_activations_norm_squared",
-    "parity_of_activations_cube_constant",
-    "parity_of_activations_degree_weights",
-    "parity_of_activations_family",
-    "hidden_plane_function",
-    "hidden_plane_angular_coefficients",
-    "hidden_plane_degree_weights",
-    "hidden_plane_norm_squared",
-    "hidden_plane_correlation",
-    "hidden_plane_family",
-    "random_planes",
-    "plane_overlaps",
-    "PlaneOverlaps",
-    "plane_overlap_summary",
-    "random_plane_overlap_tail",
-    "log10_hidden_plane_family_size",
-    "log10_parity_family_size",
-    "log10_orbit_family_size_lower_bound",
-    "log_degree",
-    "parity_bound_curve",
-    "hidden_plane_bound_curve",
-]
+# The paper's lifted families live in their own modules, used by module name
+# (``from csqlab.hard import gnn``): csqlab.hard.gnn (PAPER §4.1–4.2, lesson 8),
+# csqlab.hard.cnn and csqlab.hard.frames (§4.3–4.4, lesson 9),
+# csqlab.hard.polynomials and csqlab.hard.proper (§4.5–4.6, lesson 10).
+
+__all__ = ["HardFamily", "FamilyGram", "MAX_ENUMERATION_DIM", *classical.__all__]
