@@ -102,6 +102,7 @@ __all__ = [
     "EXPERIMENTS",
     "experiment_configs",
     "experiment_figure",
+    "figure_final_losses",
     "write_records",
     "Reproduction",
     "reproduce",
@@ -1729,6 +1730,36 @@ _register(ExperimentSpec(
     lambda records, title: _figure_sparse_parity(records, title)))
 
 
+def figure_final_losses(records_by_name: dict, columns: int = 3):
+    """One panel per experiment: final test MSE against size at the best learning rate
+    (mean ± std over seeds), with the trivial line at 1 — the lesson 11 overview of
+    PAPER §4.1–4.5 (protocol ours). ``records_by_name`` maps experiment names to records."""
+    import matplotlib.pyplot as plt
+
+    from csqlab import plotting
+
+    if not records_by_name:
+        raise ValueError("records_by_name must map at least one experiment name to records")
+    columns = _check_int(columns, "columns", 1)
+    rows = -(-len(records_by_name) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.4 * rows),
+                                squeeze=False)
+    for ax, (name, records) in zip(axes.flat, records_by_name.items(), strict=False):
+        spec = _check_name(name)
+        best = [r for r in best_over_learning_rates(records) if r["variant"] == "online"]
+        finals = [np.array([x["test_loss"] for x in records
+                            if x["config_hash"] == r["config_hash"] and x["step"] == r["step"]])
+                  for r in best]
+        plotting.plot_final_loss_vs_size([r["size"] for r in best], finals, ax=ax,
+                                         label="best lr", title=f"{spec.section}: {name}",
+                                         xlabel="input size")
+        ax.set_ylim(0.0, 1.6)
+    for ax in list(axes.flat)[len(records_by_name):]:
+        ax.set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
 # --------------------------------------------------------------------------- reproduce
 
 
@@ -1852,6 +1883,15 @@ def load_cached(name: str) -> list[dict]:
     return json.loads(gzip.decompress(content))
 
 
+def _compute_seconds(records: list[dict]) -> float:
+    """Training time of a sweep from its records: the sum over configurations of the last
+    checkpoint's wall time (the same whether the runs were executed now or loaded)."""
+    last: dict[str, float] = {}
+    for row in records:
+        last[row["config_hash"]] = max(last.get(row["config_hash"], 0.0), row["wall_time"])
+    return float(sum(last.values()))
+
+
 def cache_results(names=None, *, mode: str = "full", cache_dir=None,
                   progress: bool = True) -> dict:
     """Compute experiments in ``mode`` (``"full"`` or ``"medium"``, where full does not fit
@@ -1880,7 +1920,7 @@ def cache_results(names=None, *, mode: str = "full", cache_dir=None,
         manifest["experiments"][name] = {
             "file": file, "sha256": hashlib.sha256(content).hexdigest(), "mode": mode,
             "config_hashes": [config_hash(c) for c in configs],
-            "version": __version__, "seconds": round(result.seconds, 1),
+            "version": __version__, "seconds": round(_compute_seconds(result.records), 1),
             "records": len(result.records)}
         manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest["experiments"]

@@ -1,0 +1,128 @@
+"""The experiments CLI (python -m csqlab reproduce) and the results shipped in csqlab/data
+(PAPER §4.7 protocol, ours; lesson 11 reads them)."""
+
+import csv
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from csqlab import __main__ as cli
+from csqlab import train
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "csqlab" / "data"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture()
+def tiny_experiment(monkeypatch):
+    """A registered experiment small enough to run in a test (two sizes, two lrs, 4 steps)."""
+    base = train.Experiment("mlp", "sparse-parity", "trivial", 8, 8, degree=2, batch=16,
+                            steps=4, n_test=32, eval_every=2, dtype="float64")
+
+    def configs(mode):
+        return [replace(base, size=n, lr=lr) for n in (8, 10) for lr in (1e-3, 3e-3)]
+
+    spec = train.ExperimentSpec("tiny", "A tiny sweep", "test", "for tests", configs,
+                                train.EXPERIMENTS["gnn-hidden-planes"].figure)
+    monkeypatch.setitem(train.EXPERIMENTS, "tiny", spec)
+    return spec
+
+
+def test_list_names_every_experiment(capsys):
+    assert cli.main(["reproduce", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name, spec in train.EXPERIMENTS.items():
+        assert name in out and spec.section in out
+
+
+def test_reproduce_writes_records_and_figure_and_resumes_from_the_cache(tiny_experiment, tmp_path,
+                                                                        capsys):
+    assert cli.main(["reproduce", "tiny", "--out", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "4 runs executed, 0 loaded" in out
+    with open(tmp_path / "tiny.csv") as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 4 * 3 * 3  # runs × seeds × checkpoints (0, 2, 4)
+    records = json.loads((tmp_path / "tiny.json").read_text())
+    assert [float(r["test_loss"]) for r in rows] == [r["test_loss"] for r in records]
+    assert (tmp_path / "tiny.png").read_bytes()[:4] == b"\x89PNG"
+    assert cli.main(["reproduce", "tiny", "--out", str(tmp_path), "--quiet"]) == 0
+    assert "0 runs executed, 4 loaded" in capsys.readouterr().out
+
+
+def test_bad_command_lines_are_refused(capsys):
+    assert cli.main(["reproduce"]) == 2
+    assert cli.main(["reproduce", "nope"]) == 2
+    assert "unknown experiment" in capsys.readouterr().err
+    assert cli.main(["reproduce", "sparse-parity", "--threads", "0"]) == 2
+
+
+def test_module_entry_point_runs():
+    """``python -m csqlab reproduce --list`` works as a program (from the repository root)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-m", "csqlab", "reproduce", "--list"], cwd=REPO,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "frame-averaged-parities" in result.stdout
+
+
+# --------------------------------------------------------------------------- shipped results
+
+
+def manifest():
+    return json.loads((DATA / "manifest.json").read_text())["experiments"]
+
+
+def test_every_experiment_ships_cached_results():
+    assert set(manifest()) == set(train.EXPERIMENTS)
+
+
+@pytest.mark.parametrize("name", sorted(train.EXPERIMENTS))
+def test_cached_results_match_their_checksum_and_configs(name):
+    """The shipped file has the SHA-256 of the manifest, its records come from exactly the
+    configurations of the recorded mode (same hashes as the registry computes now), and
+    every record carries its configuration's fields."""
+    entry = manifest()[name]
+    content = (DATA / entry["file"]).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == entry["sha256"]
+    configs = train.experiment_configs(name, entry["mode"])
+    assert entry["config_hashes"] == [train.config_hash(c) for c in configs]
+    records = json.loads(gzip.decompress(content))
+    assert len(records) == entry["records"]
+    assert {r["config_hash"] for r in records} == set(entry["config_hashes"])
+    by_hash = {train.config_hash(c): c for c in configs}
+    for row in records[:: max(1, len(records) // 50)]:
+        config = by_hash[row["config_hash"]]
+        assert row["size"] == config.size and row["lr"] == config.lr
+        assert row["seed"] in config.seeds
+    assert train.load_cached(name) == records
+
+
+def test_a_corrupted_cache_file_is_refused(tmp_path, monkeypatch):
+    entry = manifest()["sparse-parity"]
+    (tmp_path / entry["file"]).write_bytes(b"not the data")
+    (tmp_path / "manifest.json").write_text((DATA / "manifest.json").read_text())
+    monkeypatch.setattr(train, "_data_directory", lambda: tmp_path)
+    with pytest.raises(ValueError, match="does not match its SHA-256"):
+        train.load_cached("sparse-parity")
+
+
+def test_shipped_data_stays_small():
+    total = sum(path.stat().st_size for path in DATA.iterdir())
+    assert total < 600_000
