@@ -93,8 +93,9 @@ def test_widget_controls_drive_the_state():
 
 def test_factory_is_reachable_from_the_package():
     module = importlib.import_module("csqlab.widgets.tolerance_explorer")
-    # the module shares the factory's name: calling either builds the widget
-    for factory in (csqlab.widgets.tolerance_explorer, module, module.tolerance_explorer):
+    # the module shares the factory's name; importing it must not hide the factory
+    assert csqlab.widgets.tolerance_explorer is module.tolerance_explorer
+    for factory in (csqlab.widgets.tolerance_explorer, module.tolerance_explorer):
         box = factory(n_samples=10, n_repeats=5)
         assert isinstance(box.state, ToleranceState)
 
