@@ -41,7 +41,10 @@ time). :func:`sweep` runs many configurations through an atomic on-disk
 :class:`ResultCache` (resumes after an interruption; optional joblib workers).
 :data:`EXPERIMENTS` names one experiment per result of PAPER §4.1–4.5 plus the contrasts of
 lesson 11; :func:`reproduce` (CLI: ``python -m csqlab reproduce NAME [--full]``) writes
-their records and figures; :func:`load_cached` reads the results shipped in ``csqlab/data``.
+their records and figures; :func:`load_cached` reads the results shipped in ``csqlab/data``. :func:`train_online` is the
+small loop for one student (online Adam, test MSE every few steps) behind the lessons' quick
+runs (:func:`csqlab.hard.gnn.train_student`, :func:`csqlab.hard.cnn.train_cnn_student`,
+:func:`csqlab.hard.polynomials.train_online`).
 """
 
 from __future__ import annotations
@@ -89,6 +92,8 @@ __all__ = [
     "cache_key",
     "resolve_device",
     "run",
+    "OnlineRun",
+    "train_online",
     "ResultCache",
     "SweepResult",
     "sweep",
@@ -1142,6 +1147,106 @@ def _sgd(parameters: dict, gradients: dict, state: dict, step: int, lr: float) -
 
 
 _STEP_RULES = {"adam": _adam, "sgd": _sgd}
+
+
+# --------------------------------------------------------------------------- a quick online run
+
+
+class OnlineRun(NamedTuple):
+    """A :func:`train_online` run: test MSE ``mean (h − y)²`` on the fixed test set at
+    ``steps`` (``test_mse[0]`` at initialisation) and ``trivial_mse = mean y²``, the score of
+    predicting 0 (``≈ E[f*²] = 1`` for a normalised teacher)."""
+
+    steps: np.ndarray
+    test_mse: np.ndarray
+    trivial_mse: float
+
+
+def _as_student_inputs(inputs, dtype):
+    """An array or tensor, or a tuple of them, as tensors of the student's dtype."""
+    if isinstance(inputs, tuple):
+        return tuple(torch.as_tensor(part, dtype=dtype) for part in inputs)
+    return torch.as_tensor(inputs, dtype=dtype)
+
+
+def _call_student(student: nn.Module, inputs) -> torch.Tensor:
+    return (student(*inputs) if isinstance(inputs, tuple) else student(inputs)).reshape(-1)
+
+
+def train_online(student, sample: Callable, steps: int, *, lr: float, batch_size: int = 128,
+                 n_test: int = 2048, record_every: int = 10, seed=0,
+                 forward: Callable | None = None) -> OnlineRun:
+    """One student, online Adam on the square loss: the quick gradient-descent runs of
+    lessons 8–10 and 12 (PAPER §4.7 protocol, **ours**; :func:`run` is the engine for sweeps).
+
+    ``sample(size, generator) -> (inputs, targets)`` draws ``size`` points from the teacher's
+    distribution with the numpy ``generator`` (``inputs``: an array/tensor, or a tuple of
+    them passed as separate arguments; ``targets``: shape ``(size,)``). The test set of
+    ``n_test`` points is drawn first, then a **fresh** batch of ``batch_size`` points at every
+    step, so every gradient is an average over new samples and GD is a CSQ algorithm
+    (lesson 4). Step ``t`` minimises ``½ mean (h − y)²`` with Adam (β = 0.9, 0.999,
+    ε = 1e-8, learning rate ``lr``; the engine's :func:`_adam`). The test MSE is recorded at
+    step 0, every ``record_every`` steps and at the last step. ``forward(student, inputs)``
+    returns the predictions, shape ``(size,)`` (default: ``student(*inputs)`` flattened).
+    ``seed``: int or numpy Generator for the data stream; the student comes initialised.
+    """
+    if not isinstance(student, nn.Module):
+        raise TypeError(f"student must be a torch.nn.Module, got {type(student).__name__}")
+    parameters = {name: p for name, p in student.named_parameters() if p.requires_grad}
+    if not parameters:
+        raise ValueError("student must have at least one trainable parameter")
+    dtypes = {p.dtype for p in parameters.values()}
+    if len(dtypes) != 1 or not next(iter(dtypes)).is_floating_point:
+        raise TypeError(f"student parameters must share one floating dtype, got "
+                        f"{sorted(map(str, dtypes))}")
+    dtype = next(iter(dtypes))
+    if not callable(sample):
+        raise TypeError(f"sample must be a callable (size, generator) -> (inputs, targets), "
+                        f"got {type(sample).__name__}")
+    if forward is None:
+        forward = _call_student
+    elif not callable(forward):
+        raise TypeError(f"forward must be None or a callable (student, inputs) -> predictions, "
+                        f"got {type(forward).__name__}")
+    steps = _check_int(steps, "steps", 1)
+    lr = _check_positive(lr, "lr")
+    batch_size = _check_int(batch_size, "batch_size", 1)
+    n_test = _check_int(n_test, "n_test", 1)
+    record_every = _check_int(record_every, "record_every", 1)
+    if isinstance(seed, np.random.Generator):
+        generator = seed
+    else:
+        generator = np.random.default_rng(_check_int(seed, "seed", 0))
+
+    def draw(size: int):
+        inputs, targets = sample(size, generator)
+        return _as_student_inputs(inputs, dtype), torch.as_tensor(targets, dtype=dtype)
+
+    test_inputs, test_targets = draw(n_test)
+    if test_targets.shape != (n_test,) or not bool(torch.isfinite(test_targets).all()):
+        raise ValueError(f"sample must return finite targets of shape (size,), got shape "
+                         f"{tuple(test_targets.shape)} for size {n_test}")
+
+    def test_mse() -> float:
+        with torch.no_grad():
+            predictions = forward(student, test_inputs)
+        if predictions.shape != test_targets.shape:
+            raise ValueError(f"forward must return predictions of shape ({n_test},), got "
+                             f"{tuple(predictions.shape)}")
+        return float(((predictions - test_targets) ** 2).mean())
+
+    state: dict = {}
+    recorded_steps, losses = [0], [test_mse()]
+    for step in range(1, steps + 1):
+        inputs, targets = draw(batch_size)
+        loss = 0.5 * ((forward(student, inputs) - targets) ** 2).mean()
+        values = torch.autograd.grad(loss, list(parameters.values()))
+        _adam(parameters, dict(zip(parameters, values, strict=True)), state, step, lr)
+        if step % record_every == 0 or step == steps:
+            recorded_steps.append(step)
+            losses.append(test_mse())
+    return OnlineRun(np.array(recorded_steps), np.array(losses),
+                     float((test_targets**2).mean()))
 
 
 class _BatchedStudents:

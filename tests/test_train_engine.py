@@ -1,8 +1,9 @@
 """Lessons 8–11 (the experiments of PAPER §4.7, protocol ours): csqlab.train, section 2.
 
 Second routes: the seeds trained at once with torch.func (vmap over stacked parameters)
-against a plain loop of autograd calls; the written-out Adam against torch.optim.Adam; the
-precomputed-frame student against FrameAveragedMLP itself; the trivial baseline against
+against a plain loop of autograd calls; the written-out Adam, alone and inside the shared
+online loop train_online, against torch.optim.Adam; the precomputed-frame student against
+FrameAveragedMLP itself; the trivial baseline against
 the labels' mean square; the cache against a fresh run; an interrupted sweep (an exception
 injected after k runs, and a subprocess killed after its first runs are stored) against
 the count of runs executed and loaded on resumption; joblib's absence against the
@@ -100,6 +101,106 @@ def test_written_out_adam_matches_torch_optim():
         optimiser.step()
     np.testing.assert_allclose(ours["w"].numpy(), reference.detach().numpy(), rtol=1e-12,
                                atol=1e-14)
+
+
+def _linear_teacher_sample(size, generator):
+    """Inputs N(0, I_3), targets a fixed linear function plus a cosine (a toy teacher)."""
+    x = generator.standard_normal((size, 3))
+    return x, x @ np.array([1.0, -2.0, 0.5]) + np.cos(x[:, 0])
+
+
+def _small_student():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(),
+                               torch.nn.Linear(5, 1)).double()
+
+
+def test_shared_online_loop_equals_torch_optim_adam():
+    """Lessons 8–10, 12: train_online (fresh batch per step, square loss, the engine's _adam)
+    equals the same loop written with torch.optim.Adam on the same data stream (second
+    route), and its test MSE and trivial level equal numpy's on the same test set."""
+    student = _small_student()
+    reference = _small_student()
+    lr, steps, batch, n_test = 0.05, 7, 16, 64
+    curve = train.train_online(student, _linear_teacher_sample, steps, lr=lr, batch_size=batch,
+                               n_test=n_test, record_every=3, seed=4)
+    generator = np.random.default_rng(4)
+    x_test, y_test = map(torch.as_tensor, _linear_teacher_sample(n_test, generator))
+    optimiser = torch.optim.Adam(reference.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    with torch.no_grad():
+        expected = [float(((reference(x_test).reshape(-1) - y_test) ** 2).mean())]
+    for step in range(1, steps + 1):
+        x, y = map(torch.as_tensor, _linear_teacher_sample(batch, generator))
+        optimiser.zero_grad()
+        (0.5 * ((reference(x).reshape(-1) - y) ** 2).mean()).backward()
+        optimiser.step()
+        if step % 3 == 0 or step == steps:
+            with torch.no_grad():
+                expected.append(float(((reference(x_test).reshape(-1) - y_test) ** 2).mean()))
+    np.testing.assert_array_equal(curve.steps, [0, 3, 6, 7])
+    np.testing.assert_allclose(curve.test_mse, expected, rtol=1e-10)
+    for ours, theirs in zip(student.parameters(), reference.parameters(), strict=True):
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10,
+                                   atol=1e-13)
+    assert curve.trivial_mse == pytest.approx(float(np.mean(y_test.numpy() ** 2)), rel=1e-14)
+    assert curve.test_mse[-1] < curve.test_mse[0]  # Adam learns this easy teacher
+
+
+@pytest.mark.parametrize("changes, error, match", [
+    ({"steps": 0}, ValueError, "steps"),
+    ({"lr": -1.0}, ValueError, "lr"),
+    ({"lr": float("nan")}, ValueError, "lr"),
+    ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"n_test": 0}, ValueError, "n_test"),
+    ({"record_every": 2.5}, TypeError, "record_every"),
+    ({"seed": -1}, ValueError, "seed"),
+    ({"sample": "not callable"}, TypeError, "sample"),
+    ({"sample": lambda size, g: (np.zeros((size, 3)), np.zeros((size, 2)))}, ValueError,
+     "targets"),
+    ({"sample": lambda size, g: (np.zeros((size, 3)), np.full(size, np.nan))}, ValueError,
+     "finite"),
+    ({"forward": lambda student, x: student(x)}, ValueError, "forward"),
+    ({"student": "a model"}, TypeError, "student"),
+])
+def test_shared_online_loop_validates_its_arguments(changes, error, match):
+    arguments = {"student": _small_student(), "sample": _linear_teacher_sample, "steps": 2,
+                 "lr": 0.01, "n_test": 8, "batch_size": 4}
+    arguments.update(changes)
+    with pytest.raises(error, match=match):
+        train.train_online(arguments.pop("student"), arguments.pop("sample"),
+                           arguments.pop("steps"), **arguments)
+
+
+def test_lesson_wrappers_of_the_shared_loop_validate_their_inputs():
+    """gnn.train_student, cnn.train_cnn_student and polynomials.train_online are thin wrappers
+    over train.train_online: bad inputs still raise errors naming the argument."""
+    from csqlab.hard import cnn, gnn
+    from csqlab.hard import polynomials as P
+
+    graph = np.roll(np.eye(5), 1, axis=1) + np.roll(np.eye(5), -1, axis=1)
+    gnn_family = gnn.gnn_hidden_plane_family(graph, 16, 4, n_planes=1, seed=0)
+    cnn_family = cnn.group_averaged_plane_family(8, 4, n_planes=1, seed=13)
+    set_family = P.set_monomial_family(2, 6, 3, subsets=[(0, 2, 4)])
+    with pytest.raises(TypeError, match="gnn_hidden_plane_family"):
+        gnn.train_student(cnn_family)
+    with pytest.raises(ValueError, match="member"):
+        gnn.train_student(gnn_family, member=len(gnn_family))
+    with pytest.raises(ValueError, match="lr"):
+        gnn.train_student(gnn_family, lr=0.0, steps=1)
+    with pytest.raises(ValueError, match="steps"):
+        cnn.train_cnn_student(cnn_family, steps=0)
+    with pytest.raises(TypeError, match="group_averaged_plane_family"):
+        cnn.train_cnn_student(gnn_family)
+    with pytest.raises(ValueError, match="test_size"):
+        P.train_online(P.deepsets_student(6, 4), set_family, 0, 2, test_size=0)
+    with pytest.raises(ValueError, match="eval_every"):
+        P.train_online(P.deepsets_student(6, 4), set_family, 0, 2, eval_every=0)
+    with pytest.raises(ValueError, match="member"):
+        P.train_online(P.deepsets_student(6, 4), set_family, 5, 2)
+    with pytest.raises(TypeError, match="family"):
+        P.train_online(P.deepsets_student(6, 4), "a family", 0, 2)
+    with pytest.raises(TypeError, match="student"):
+        P.train_online("a network", set_family, 0, 2)
 
 
 def test_precomputed_frame_student_equals_frame_averaged_mlp():

@@ -445,11 +445,11 @@ def train_cnn_student(family: HardFamily, member: int = 0, width: int = 16, step
     (a :class:`csqlab.models.CircularCNN` for ``C_n``) of ``width`` filters learns member
     ``member`` of a :func:`group_averaged_plane_family` (normalised, ``E[f*²] = 1``: predicting
     0 scores 1) from fresh batches each step, so GD stays a CSQ algorithm (PAPER §4.7 protocol,
-    **[ours]**). Test set of ``n_test`` draws; everything seeded by ``seed``.
+    **[ours]**). Test set of ``n_test`` draws; everything seeded by ``seed``. The loop is
+    :func:`csqlab.train.train_online`.
     """
-    import torch
-
     from csqlab.models import GroupAveragedNetwork
+    from csqlab.train import train_online
 
     if not isinstance(family, HardFamily) or "averaged hidden planes" not in family.name:
         raise TypeError("family must be a group_averaged_plane_family")
@@ -457,43 +457,13 @@ def train_cnn_student(family: HardFamily, member: int = 0, width: int = 16, step
     if member >= len(family):
         raise ValueError(f"member must be < {len(family)}, got {member}")
     width = _check_int(width, "width", 1)
-    steps = _check_int(steps, "steps", 1)
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    n_test = _check_int(n_test, "n_test", 2)
-    record_every = _check_int(record_every, "record_every", 1)
-    lr = _check_real(lr, "lr")
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    generator = _generator(None, seed)
-    n = family.input_shape[0]
+    # steps, lr, batch_size, n_test and record_every are validated by train_online
 
-    def batch(size):
+    def sample(size, generator):
         x = family.sample(size, generator)
-        return torch.from_numpy(x), torch.from_numpy(family.evaluate(x, [member])[:, 0])
+        return x, family.evaluate(x, [member])[:, 0]
 
-    test_inputs, test_targets = batch(n_test)
-    student = GroupAveragedNetwork(n, width, family.group, seed=seed)
-    parameters = list(student.parameters())
-    # Adam (β = 0.9, 0.999, ε = 1e-8) written out: torch.optim's first import costs seconds
-    first_moment = [torch.zeros_like(p) for p in parameters]
-    second_moment = [torch.zeros_like(p) for p in parameters]
-
-    def test_mse() -> float:
-        with torch.no_grad():
-            return float(((student(test_inputs) - test_targets) ** 2).mean())
-
-    recorded_steps, losses = [0], [test_mse()]
-    for step in range(1, steps + 1):
-        inputs, targets = batch(batch_size)
-        loss = 0.5 * ((student(inputs) - targets) ** 2).mean()
-        gradients = torch.autograd.grad(loss, parameters)
-        with torch.no_grad():
-            for p, g, m1, m2 in zip(parameters, gradients, first_moment, second_moment,
-                                    strict=True):
-                m1.mul_(0.9).add_(g, alpha=0.1)
-                m2.mul_(0.999).addcmul_(g, g, value=0.001)
-                p.sub_(lr * (m1 / (1 - 0.9**step)) / ((m2 / (1 - 0.999**step)).sqrt() + 1e-8))
-        if step % record_every == 0 or step == steps:
-            recorded_steps.append(step)
-            losses.append(test_mse())
-    return StudentRun(np.array(recorded_steps), np.array(losses))
+    student = GroupAveragedNetwork(family.input_shape[0], width, family.group, seed=seed)
+    run = train_online(student, sample, steps, lr=lr, batch_size=batch_size, n_test=n_test,
+                       record_every=record_every, seed=_generator(None, seed))
+    return StudentRun(run.steps, run.test_mse)

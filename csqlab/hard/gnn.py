@@ -910,10 +910,10 @@ def train_student(family: HardFamily, member: int = 0, width: int = 16, steps: i
     units learns member ``member`` of a :func:`gnn_hidden_plane_family` (normalised,
     ``E[f*²] = 1``) from fresh batches each step (so GD stays a CSQ algorithm; PAPER §4.7
     protocol, **[ours]**). Test set of ``n_test`` draws; everything seeded by ``seed``.
+    The loop is :func:`csqlab.train.train_online`.
     """
-    import torch
-
     from csqlab.models import ShallowGNN
+    from csqlab.train import train_online
 
     if not isinstance(family, HardFamily) or family.distribution != "fixed graph A, X ~ N(0, I)":
         raise TypeError("family must be a gnn_hidden_plane_family")
@@ -921,49 +921,16 @@ def train_student(family: HardFamily, member: int = 0, width: int = 16, steps: i
     if member >= len(family):
         raise ValueError(f"member must be < {len(family)}, got {member}")
     width = _check_int(width, "width", 1)
-    steps = _check_int(steps, "steps", 1)
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    n_test = _check_int(n_test, "n_test", 2)
-    record_every = _check_int(record_every, "record_every", 1)
-    lr = _check_real(lr, "lr")
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    # steps, lr, batch_size, n_test and record_every are validated by train_online
     n = family.input_shape[0]
     d = family.input_shape[1] - n
-    generator = np.random.default_rng(seed)
 
-    def batch(size):
+    def sample(size, generator):
         x = family.sample(size, generator)
-        y = family.evaluate(x, [member])[:, 0]
-        return (torch.from_numpy(x[:, :, :n]), torch.from_numpy(x[:, :, n:]),
-                torch.from_numpy(y))
+        return (x[:, :, :n], x[:, :, n:]), family.evaluate(x, [member])[:, 0]
 
-    test_graphs, test_features, test_targets = batch(n_test)
-    student = ShallowGNN(d, width, seed=seed)
-    parameters = list(student.parameters())
-    # Adam (β = 0.9, 0.999, ε = 1e-8) written out: torch.optim's first use imports its
-    # compiler stack, seconds a short lesson run cannot afford
-    first_moment = [torch.zeros_like(p) for p in parameters]
-    second_moment = [torch.zeros_like(p) for p in parameters]
-
-    def test_mse() -> float:
-        with torch.no_grad():
-            return float(((student(test_graphs, test_features) - test_targets) ** 2).mean())
-
-    recorded_steps, losses = [0], [test_mse()]
-    for step in range(1, steps + 1):
-        graphs, features, targets = batch(batch_size)
-        loss = 0.5 * ((student(graphs, features) - targets) ** 2).mean()
-        gradients = torch.autograd.grad(loss, parameters)
-        with torch.no_grad():
-            for p, g, m, v in zip(parameters, gradients, first_moment, second_moment,
-                                  strict=True):
-                m.mul_(0.9).add_(g, alpha=0.1)
-                v.mul_(0.999).addcmul_(g, g, value=0.001)
-                corrected = v / (1 - 0.999**step)
-                p.sub_(lr * (m / (1 - 0.9**step)) / (corrected.sqrt() + 1e-8))
-        if step % record_every == 0 or step == steps:
-            recorded_steps.append(step)
-            losses.append(test_mse())
-    return StudentRun(np.array(recorded_steps), np.array(losses))
+    run = train_online(ShallowGNN(d, width, seed=seed), sample, steps, lr=lr,
+                       batch_size=batch_size, n_test=n_test, record_every=record_every,
+                       seed=seed)
+    return StudentRun(run.steps, run.test_mse)
 

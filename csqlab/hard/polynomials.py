@@ -530,39 +530,28 @@ def train_online(network, family: HardFamily, member: int, steps: int, *, batch_
     """Adam on the square loss with a fresh batch from the family's distribution at every step
     (online: every gradient is an average over new samples, the CSQ regime of lesson 4).
     The target is member ``member`` (unit norm). ``network`` is evaluated with
-    :func:`set_network_on_sets` for set families, else called on ``x``."""
-    steps = _check_int(steps, "steps", 1)
-    batch_size = _check_int(batch_size, "batch_size", 1)
+    :func:`set_network_on_sets` for set families, else called on ``x``. The loop is
+    :func:`csqlab.train.train_online`; the curve is its test MSE over ``mean y²``."""
+    from csqlab.train import train_online as _train_online
+
+    if not isinstance(family, HardFamily):
+        raise TypeError(f"family must be a HardFamily, got {type(family).__name__}")
+    member = _check_int(member, "member", 0)
+    if member >= len(family):
+        raise ValueError(f"member must be < {len(family)}, got {member}")
+    # named here: the shared loop calls them n_test and record_every
+    test_size = _check_int(test_size, "test_size", 1)
     eval_every = _check_int(eval_every, "eval_every", 1)
-    generator = np.random.default_rng(seed)
     on_sets = len(family.input_shape) == 2
-    dtype = next(network.parameters()).dtype
 
-    def forward(x):
-        if on_sets:
-            return set_network_on_sets(network, torch.as_tensor(x, dtype=dtype))
-        return network(torch.as_tensor(x, dtype=dtype)).reshape(-1)
+    def sample(size, generator):
+        x = family.sample(size, generator)
+        return x, family.evaluate(x, [member])[:, 0]
 
-    x_test = family.sample(test_size, generator)
-    y_test = torch.as_tensor(family.evaluate(x_test, [member])[:, 0], dtype=dtype)
-    optimiser = torch.optim.Adam(network.parameters(), lr=lr)
-    recorded_steps, losses = [], []
+    def forward(student, x):
+        return set_network_on_sets(student, x) if on_sets else student(x).reshape(-1)
 
-    def evaluate(step):
-        with torch.no_grad():
-            residual = forward(x_test) - y_test
-            losses.append(float((residual**2).sum() / (y_test**2).sum()))
-        recorded_steps.append(step)
-
-    evaluate(0)
-    for step in range(1, steps + 1):
-        x = family.sample(batch_size, generator)
-        y = torch.as_tensor(family.evaluate(x, [member])[:, 0], dtype=dtype)
-        optimiser.zero_grad()
-        loss = 0.5 * ((forward(x) - y) ** 2).mean()
-        loss.backward()
-        optimiser.step()
-        if step % eval_every == 0 or step == steps:
-            evaluate(step)
-    return TrainingCurve(np.array(recorded_steps), np.array(losses))
+    run = _train_online(network, sample, steps, lr=lr, batch_size=batch_size,
+                        n_test=test_size, record_every=eval_every, seed=seed, forward=forward)
+    return TrainingCurve(run.steps, run.test_mse / run.trivial_mse)
 
