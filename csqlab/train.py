@@ -290,7 +290,11 @@ def _as_points(x, dim_name: str = "x") -> torch.Tensor:
 
 
 def _outputs(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    out = model(x)
+    return _as_output_vector(model(x), x)
+
+
+def _as_output_vector(out: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """A model's outputs as shape (N,): accept (N,) or (N, 1), refuse anything else."""
     if out.ndim == 2 and out.shape[1] == 1:
         out = out[:, 0]
     if out.shape != (x.shape[0],):
@@ -357,15 +361,7 @@ def per_example_gradients(model, x, method: str = "auto") -> tuple[np.ndarray, n
 
 
 def _outputs_functional(functional_call, model, parameters, buffers, x):
-    out = functional_call(model, (parameters, buffers), (x,))
-    if out.ndim == 2 and out.shape[1] == 1:
-        out = out[:, 0]
-    if out.shape != (x.shape[0],):
-        raise ValueError(
-            f"model must map points of shape (N, d) to outputs of shape (N,) or (N, 1), "
-            f"got shape {tuple(out.shape)}"
-        )
-    return out
+    return _as_output_vector(functional_call(model, (parameters, buffers), (x,)), x)
 
 
 # --------------------------------------------------------------------------- exact references

@@ -13,7 +13,6 @@ mixture of ``4^k`` parities around ``χ_S`` (:func:`csqlab.bounds.bent_coset_que
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -23,6 +22,7 @@ from matplotlib.figure import Figure
 
 from csqlab import bounds
 from csqlab.boolean import subset_to_mask
+from csqlab.widgets._figures import figure_png
 
 __all__ = ["adversary_game"]
 
@@ -91,9 +91,7 @@ class GamePicture:
         self.guaranteed.set_data(horizon, [game.bound.consistent_after(q) for q in horizon])
         self.ax.set(xlim=(-0.5, horizon[-1] + 0.5), ylim=(0, game.m * 1.05),
                     title=f"Adversary game: m = {game.m} parities, τ = {game.tolerance:g}")
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
 
 def adversary_game(n: int = 8, tolerance: float = 0.24, seed: int = 0) -> widgets.VBox:

@@ -13,13 +13,13 @@ and the bound against ``n``. :func:`family_size_state` is the pure computation b
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from csqlab import bounds, groups
+from csqlab.widgets._figures import figure_png
 
 __all__ = ["family_size_explorer"]
 
@@ -138,12 +138,6 @@ def draw_family_sizes(state: FamilySizeState, figure=None):
     return figure
 
 
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
 def family_size_explorer(group: str = "cyclic", k: int = 3, n: int = 40, tolerance: float = 0.01):
     """Widget: pick a group, k, the largest n and τ; see the orbit-averaged family size,
     ``C(n, k)/|G|`` and the counting-lemma bound against n.
@@ -171,7 +165,7 @@ def family_size_explorer(group: str = "cyclic", k: int = 3, n: int = 40, toleran
     def show(state: FamilySizeState) -> None:
         box.state = state
         summary.value = f"<p>{state.summary()}</p>"
-        image.value = _png(draw_family_sizes(state))
+        image.value = figure_png(draw_family_sizes(state))
 
     def update(_change=None) -> None:
         show(family_size_state(controls["group"].value, controls["k"].value,

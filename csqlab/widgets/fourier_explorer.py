@@ -12,12 +12,12 @@ controls are ``widget.controls[name]``, so tests can move a control and check th
 from __future__ import annotations
 
 import html
-import io
 
 import numpy as np
 
 from csqlab import boolean
 from csqlab.boolean import _check_int
+from csqlab.widgets._figures import figure_png
 
 __all__ = ["fourier_explorer"]
 
@@ -104,9 +104,7 @@ def _spectrum_png(weights: np.ndarray, title: str) -> bytes:
     plot_degree_spectrum(weights, ax=ax, title=title)
     ax.set_ylim(0, 1.05)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure_png(figure)
 
 
 def _top_table(largest) -> str:

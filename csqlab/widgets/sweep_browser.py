@@ -10,12 +10,12 @@ and the final test MSE against size with the trivial line at 1.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
 from csqlab import train
+from csqlab.widgets._figures import figure_png
 
 __all__ = ["sweep_browser"]
 
@@ -108,12 +108,6 @@ def draw_sweep(state: SweepState, figure=None):
     return figure
 
 
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
 def sweep_browser(name: str | None = None, lr=BEST, variant: str = "online"):
     """Widget: choose a cached experiment, a learning rate ("best" or one of the sweep) and
     the variant; see the training curves and the final test MSE against size.
@@ -153,7 +147,7 @@ def sweep_browser(name: str | None = None, lr=BEST, variant: str = "online"):
     def show(state: SweepState) -> None:
         box.state = state
         summary.value = f"<p>{state.summary()}</p>"
-        image.value = _png(draw_sweep(state))
+        image.value = figure_png(draw_sweep(state))
 
     def on_experiment(_change=None) -> None:
         experiment = controls["experiment"].value

@@ -18,12 +18,12 @@ band ``exact ± 1/√N``.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
 from csqlab import boolean, oracles
+from csqlab.widgets._figures import figure_png
 
 __all__ = ["tolerance_explorer"]
 
@@ -175,9 +175,7 @@ def _render_png(state: ToleranceState) -> bytes:
     FigureCanvasAgg(figure)
     plot_tolerance_state(state, figure.add_subplot())
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure_png(figure)
 
 
 def _summary(state: ToleranceState) -> str:
