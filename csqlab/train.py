@@ -997,6 +997,19 @@ def _frame_inputs(frame, x: torch.Tensor) -> tuple:
 _SET_ROWS = 8
 
 
+def _distinct_subsets(config: Experiment) -> list[tuple[int, ...]]:
+    """One random ``degree``-subset of ``range(size)`` per seed, all distinct, drawn from
+    ``data_seed`` (so every seed trains on its own target)."""
+    generator = np.random.default_rng(config.data_seed)
+    subsets: list[tuple[int, ...]] = []
+    while len(subsets) < len(config.seeds):
+        subset = tuple(sorted(int(j) for j in generator.choice(config.size, config.degree,
+                                                                 replace=False)))
+        if subset not in subsets:
+            subsets.append(subset)
+    return subsets
+
+
 def _build_set_monomials(config: Experiment) -> _Setup:
     """PAPER §4.5 (set variant, **[ours]**): ``f_S(X) = n^{−1/2} Σ_i Π_{j∈S} X_ij`` with
     ``X ∈ R^{8×d}`` Gaussian, ``d = size``, ``|S| = k = degree``; one random ``S`` per seed
@@ -1004,13 +1017,7 @@ def _build_set_monomials(config: Experiment) -> _Setup:
     ``config.width`` (the exact teacher uses ``2^{k−1}`` units with activation ``t^k``)."""
     from csqlab.hard import polynomials
 
-    generator = np.random.default_rng(config.data_seed)
-    subsets = []
-    while len(subsets) < len(config.seeds):
-        subset = tuple(sorted(int(j) for j in generator.choice(config.size, config.degree,
-                                                                 replace=False)))
-        if subset not in subsets:
-            subsets.append(subset)
+    subsets = _distinct_subsets(config)
     family = polynomials.set_monomial_family(_SET_ROWS, config.size, config.degree,
                                              subsets=subsets)
 
@@ -1032,13 +1039,7 @@ def _build_sparse_parity(config: Experiment) -> _Setup:
     from csqlab.hard import parity_family
     from csqlab.models import MLP
 
-    generator = np.random.default_rng(config.data_seed)
-    subsets = []
-    while len(subsets) < len(config.seeds):
-        subset = tuple(sorted(int(j) for j in generator.choice(config.size, config.degree,
-                                                                 replace=False)))
-        if subset not in subsets:
-            subsets.append(subset)
+    subsets = _distinct_subsets(config)
     family = parity_family(config.size, config.degree, subsets=subsets)
 
     def student(seed, dtype):

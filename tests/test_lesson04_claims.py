@@ -8,7 +8,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-import torch
 
 from csqlab import bounds, oracles, train
 from csqlab.boolean import cube, fourier_coefficients, parity, subset_to_mask
@@ -19,14 +18,7 @@ LOW = (0, 1)
 HIGH = tuple(range(N))
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as csqlab.setup() gives the lessons: small tensors on a shared machine run
-    much faster without thread hand-offs, and the sums are reproducible."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def target(subset):

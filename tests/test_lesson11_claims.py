@@ -9,7 +9,6 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-import torch
 from scipy import integrate
 
 from csqlab import contrast, groups, train
@@ -19,12 +18,7 @@ PAPER_EXPERIMENTS = ["gnn-degree-parity", "gnn-hidden-planes", "cnn-hidden-plane
                      "frame-averaged-parities", "invariant-polynomials"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def best_final_by_hand(records, variant="online"):

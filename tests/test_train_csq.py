@@ -20,14 +20,7 @@ from csqlab.models import MLP
 SETTINGS = settings(max_examples=10, deadline=None)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as csqlab.setup() gives the lessons: small tensors on a shared machine run
-    much faster without thread hand-offs, and the sums are reproducible."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def parity_target(subset):

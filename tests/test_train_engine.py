@@ -29,13 +29,7 @@ from csqlab.models import FrameAveragedMLP
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as csqlab.setup() gives the lessons (small tensors, shared machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def tiny(family: str, **changes) -> train.Experiment:
