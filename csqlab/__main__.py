@@ -38,8 +38,6 @@ def _parser() -> argparse.ArgumentParser:
     cache = commands.add_parser("cache-results", help="recompute the results in csqlab/data")
     cache.add_argument("names", nargs="*", help="experiments (default: all)")
     cache.add_argument("--cache", default=None, help="cache directory for the runs")
-    cache.add_argument("--mode", choices=("full", "medium"), default="full",
-                       help="full, or medium where full mode does not fit the time available")
     cache.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     return parser
 
@@ -67,7 +65,7 @@ def main(argv=None) -> int:
         from csqlab import train
 
         torch.set_num_threads(arguments.threads)
-        train.cache_results(arguments.names or None, mode=arguments.mode, cache_dir=arguments.cache)
+        train.cache_results(arguments.names or None, cache_dir=arguments.cache)
         return 0
     if arguments.list:
         _list()

@@ -1446,16 +1446,23 @@ class ResultCache:
         path = self.path(config)
         content = {"config": config.as_dict(), "config_hash": config_hash(config),
                    "version": __version__, "records": records}
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w") as stream:
-                json.dump(content, stream)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-            raise
+        _write_atomically(path, json.dumps(content).encode())
         return path
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file in the same directory and
+    ``os.replace``: readers see the old file or the new one, never half of one."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; results are meant to be shared
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 @dataclass
@@ -1615,11 +1622,10 @@ class ExperimentSpec:
     figure: Callable[[list[dict], str], object]
 
 
-MODES = ("quick", "medium", "full")
+MODES = ("quick", "full")
 """Sweep sizes: ``quick`` (under a minute per experiment on two cores; the lessons and the
-CLI default), ``full`` (``--full``: all four learning rates, five seeds, more sizes and steps)
-and ``medium`` (full's learning rates and seeds at quick's sizes with fewer steps: what we
-cache where full mode does not fit the time available)."""
+CLI default) and ``full`` (``--full``: all four learning rates, five seeds, more sizes and
+steps; the results shipped in ``csqlab/data``)."""
 
 
 def _protocol_configs(model: str, family: str, group: str, sizes: dict, width: Callable[[int], int],
@@ -1632,7 +1638,7 @@ def _protocol_configs(model: str, family: str, group: str, sizes: dict, width: C
     seeds = QUICK_SEEDS if mode == "quick" else FULL_SEEDS
     return [Experiment(model, family, group, size, width(size), degree=degree, lr=lr,
                        batch=256 if mode == "full" else 128, steps=steps[mode], n_train=n_train,
-                       n_test={"quick": 1024, "medium": 2048, "full": 4096}[mode], seeds=seeds,
+                       n_test={"quick": 1024, "full": 4096}[mode], seeds=seeds,
                        eval_every=max(1, steps[mode] // 20), dtype="float32")
             for size in sizes[mode] for lr in rates]
 
@@ -1760,8 +1766,8 @@ def _figure_sparse_parity(records: list[dict], title: str):
     return figure
 
 
-_SIZES = {"quick": (8, 16, 32), "medium": (8, 16, 32), "full": (8, 16, 24, 32, 48)}
-_STEPS = {"quick": 300, "medium": 600, "full": 1000}
+_SIZES = {"quick": (8, 16, 32), "full": (8, 16, 24, 32, 48)}
+_STEPS = {"quick": 300, "full": 1000}
 
 EXPERIMENTS: dict[str, ExperimentSpec] = {}
 """Every experiment ``python -m csqlab reproduce NAME`` can run, by name."""
@@ -1807,8 +1813,8 @@ _register(ExperimentSpec(
     lambda mode: _protocol_configs("deepsets", "set-monomials", "symmetric", _SIZES,
                                    lambda d: 64, 3, _STEPS, mode),
     lambda records, title: _figure_size_sweep(records, title, "d (feature dimension)")))
-_FIXED_STEPS = {"quick": 600, "medium": 1000, "full": 2000}
-_FIXED_RATES = {"quick": (3e-3,), "medium": (1e-3, 3e-3)}
+_FIXED_STEPS = {"quick": 600, "full": 2000}
+_FIXED_RATES = {"quick": (3e-3,)}
 _register(ExperimentSpec(
     "fixed-train-set", "Fixed training set versus online batches (PAPER §4.4 family)", "§4.7",
     "The frame-averaged experiment with a fixed training set of 512 points (minibatches drawn "
@@ -1958,7 +1964,7 @@ def _data_directory() -> Path:
 
 def cached_experiments() -> dict:
     """The manifest of results shipped in ``csqlab/data``: per experiment the file, its
-    SHA-256, the mode (``"full"`` or ``"medium"``), the configuration hashes, the package
+    SHA-256, the mode (``"full"``), the configuration hashes, the package
     version that computed it and the wall time it took."""
     path = _data_directory() / DATA_MANIFEST
     if not path.is_file():
@@ -1994,35 +2000,37 @@ def _compute_seconds(records: list[dict]) -> float:
     return float(sum(last.values()))
 
 
-def cache_results(names=None, *, mode: str = "full", cache_dir=None,
-                  progress: bool = True) -> dict:
-    """Compute experiments in ``mode`` (``"full"`` or ``"medium"``, where full does not fit
-    the time available) and store their records in ``csqlab/data`` with the manifest
-    (developer tool behind ``python -m csqlab cache-results``). Files are gzipped JSON with a
-    zero timestamp: the same records give the same bytes and the same SHA-256."""
+def cache_results(names=None, *, cache_dir=None, progress: bool = True) -> dict:
+    """Compute experiments in full mode and store their records in ``csqlab/data`` with the
+    manifest (developer tool behind ``python -m csqlab cache-results``). Files are gzipped
+    JSON with a zero timestamp: the same records give the same bytes and the same SHA-256.
+    Each file and the manifest are written atomically, one experiment at a time, so an
+    interrupted recomputation keeps every experiment it finished (and the runs of the one
+    it was in, when ``cache_dir`` is given)."""
     import gzip
 
     from csqlab import __version__
 
-    if mode not in ("full", "medium"):
-        raise ValueError(f"mode must be 'full' or 'medium', got {mode!r}")
     names = sorted(EXPERIMENTS) if names is None else list(names)
+    for name in names:
+        _check_name(name)
     directory = _data_directory()
     directory.mkdir(exist_ok=True)
     manifest_path = directory / DATA_MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {
         "experiments": {}}
     for name in names:
-        configs = experiment_configs(name, mode)
+        configs = experiment_configs(name, "full")
         result = sweep(configs, cache_dir=cache_dir, progress=progress)
         content = gzip.compress(json.dumps(result.records, separators=(",", ":")).encode(),
                                 compresslevel=9, mtime=0)
         file = f"{name}.json.gz"
-        (directory / file).write_bytes(content)
+        _write_atomically(directory / file, content)
         manifest["experiments"][name] = {
-            "file": file, "sha256": hashlib.sha256(content).hexdigest(), "mode": mode,
+            "file": file, "sha256": hashlib.sha256(content).hexdigest(), "mode": "full",
             "config_hashes": [config_hash(c) for c in configs],
             "version": __version__, "seconds": round(_compute_seconds(result.records), 1),
             "records": len(result.records)}
-        manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        _write_atomically(manifest_path,
+                          (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
     return manifest["experiments"]

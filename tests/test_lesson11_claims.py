@@ -36,39 +36,92 @@ def best_final_by_hand(records, variant="online"):
     return dict(sorted(best.items()))
 
 
+def final_by_hand(records, variant="online"):
+    """{(size, lr): [test MSE of each seed at the last checkpoint]}."""
+    last = max(r["step"] for r in records)
+    values = defaultdict(list)
+    for r in records:
+        if r["step"] == last and r["variant"] == variant:
+            values[(r["size"], r["lr"])].append(r["test_loss"])
+    return values
+
+
 @pytest.mark.parametrize("name", PAPER_EXPERIMENTS)
-def test_every_student_ends_at_the_trivial_line_at_the_largest_size(name):
-    """§1: at the largest size the best learning rate's final test MSE is within the seeds'
-    noise of the trivial level 1 (the paper's qualitative statement; our numbers)."""
+def test_the_summary_rows_are_the_best_learning_rate_regrouped_by_hand(name):
     best = best_final_by_hand(train.load_cached(name))
-    largest = max(best)
-    mean, std, _ = best[largest]
-    assert 0.9 < mean < 1.15, (name, best)
-    summary = {r["size"]: r["test_mean"] for r in train.best_over_learning_rates(
-        train.load_cached(name)) if r["variant"] == "online"}
-    assert summary == pytest.approx({s: v[0] for s, v in best.items()})
+    summary = {r["size"]: (r["test_mean"], r["test_std"], r["lr"]) for r in
+               train.best_over_learning_rates(train.load_cached(name)) if r["variant"] == "online"}
+    assert summary == pytest.approx(best)
+    assert sorted(best) == [8, 16, 24, 32, 48]
+
+
+@pytest.mark.parametrize("name", ["gnn-degree-parity", "gnn-hidden-planes",
+                                  "frame-averaged-parities", "invariant-polynomials"])
+def test_four_students_end_at_the_trivial_line_at_the_largest_size(name):
+    """§1: at n (or d) = 48 the best learning rate's final test MSE is within the seeds'
+    noise of the trivial level 1 (the paper's qualitative statement; our numbers)."""
+    mean, std, _ = best_final_by_hand(train.load_cached(name))[48]
+    assert 0.95 < mean < 1.05 and std < 0.05, (name, mean, std)
+
+
+def test_the_cnn_is_still_below_the_trivial_line_and_still_descending_at_48():
+    """§1: 'the CNN ends at 0.87 … still going down when the budget runs out': the final
+    MSE at n = 48 is clearly below 1 for every seed, and the mean test curve of the best
+    rate is lower at the last checkpoint than 200 steps earlier, and that lower than at step
+    500, where it has barely left the trivial level."""
+    records = train.load_cached("cnn-hidden-planes")
+    mean, _, lr = best_final_by_hand(records)[48]
+    assert 0.8 < mean < 0.9
+    assert max(final_by_hand(records)[(48, lr)]) < 0.95
+
+    def curve(step):
+        return np.mean([r["test_loss"] for r in records
+                        if r["size"] == 48 and r["lr"] == lr and r["step"] == step])
+
+    assert curve(1000) < curve(800) - 0.05 < curve(500) - 0.1
+    assert curve(500) > 0.98 and curve(600) > 0.98 and curve(700) < 0.98
+    finals = final_by_hand(records)
+    for (size, lr), losses in finals.items():  # "the two smallest rates stay within 0.03"
+        if lr in (1e-4, 3e-4):
+            assert abs(np.mean(losses) - 1) < 0.03, (size, lr)
 
 
 @pytest.mark.parametrize("name", ["cnn-hidden-planes", "frame-averaged-parities",
                                   "invariant-polynomials", "gnn-hidden-planes"])
-def test_small_sizes_learn_something_and_the_error_grows_with_size(name):
-    """§1: 'whatever the students learn at n = 8 …': below the trivial line at the smallest
-    size, and the final error does not decrease from the smallest to the largest size."""
+def test_small_sizes_learn_and_the_error_grows_with_size(name):
+    """§1: 'every panel rises towards the trivial line': well below it at the smallest size,
+    and the best final error never falls by more than the noise from one size to the next."""
     best = best_final_by_hand(train.load_cached(name))
-    sizes = sorted(best)
-    assert best[sizes[0]][0] < 0.9
-    assert best[sizes[0]][0] < best[sizes[1]][0] < best[sizes[-1]][0] + 0.05
+    means = [best[size][0] for size in sorted(best)]
+    assert means[0] < 0.1
+    assert all(b > a - 0.02 for a, b in zip(means[:-1], means[1:], strict=True)), means
+    assert means[-1] - means[0] > 0.75
 
 
-def test_degree_parity_gnn_fails_at_every_size():
-    best = best_final_by_hand(train.load_cached("gnn-degree-parity"))
-    assert all(mean > 0.95 for mean, _, _ in best.values())
+def test_degree_parity_gnn_learns_nothing_beyond_one_seed_at_n_8():
+    """§1: nothing at n ≥ 16 (every rate, every seed within noise of 1 or above); at n = 8
+    one seed of five reaches 0.72 at the largest rate, the others stay at 1."""
+    finals = final_by_hand(train.load_cached("gnn-degree-parity"))
+    for (size, lr), losses in finals.items():
+        if size >= 16:
+            assert min(losses) > 0.95, (size, lr, losses)
+    at_8 = finals[(8, 3e-3)]
+    assert sorted(np.round(at_8, 2))[0] == pytest.approx(0.72)
+    assert sum(loss < 0.95 for loss in at_8) == 1
+    assert all(min(finals[(8, lr)]) > 0.95 for lr in (1e-4, 3e-4, 1e-3))
 
 
-def test_frame_averaged_pattern_is_clearest():
-    """'at n = 8 well below the trivial line, at n = 16 less, at n = 32 not at all'."""
+def test_frame_averaged_pattern_and_the_best_rate_at_the_sweep_edge():
+    """'0.04 at n = 8, about one half at 16, 0.84 and 0.89 at 24 and 32, 0.99 at 48'; for the
+    four panels that learn at small sizes the best rate is the largest of the sweep, 3e-3,
+    at every size (the sweep's upper edge)."""
     best = best_final_by_hand(train.load_cached("frame-averaged-parities"))
-    assert best[8][0] < 0.5 < best[16][0] < 0.9 < best[32][0]
+    assert best[8][0] < 0.05 and 0.45 < best[16][0] < 0.6
+    assert 0.8 < best[24][0] < best[32][0] < 0.92 < best[48][0]
+    for name in ["gnn-hidden-planes", "cnn-hidden-planes", "frame-averaged-parities",
+                 "invariant-polynomials"]:
+        rates = {lr for _, _, lr in best_final_by_hand(train.load_cached(name)).values()}
+        assert rates == {max(train.FULL_LEARNING_RATES)} == {3e-3}, name
 
 
 def test_quick_rerun_stays_at_the_trivial_level():
@@ -86,18 +139,33 @@ def test_quick_rerun_stays_at_the_trivial_level():
 
 
 def test_fixed_training_set_memorises_and_does_not_generalise():
-    """§2: fixed set — train MSE near 0, test MSE above the online one and above 1 for
-    n ≥ 16."""
+    """§2: with the fastest rate the training MSE is ~0 at every size; the best fixed-set
+    test MSE is above the online one at every size; for n ≥ 16 every rate's test MSE is
+    above 1 and the best of them is the slowest rate 1e-4 — at n = 16 and 24 the one that
+    has fitted the set least (train MSE 0.31 and 0.07); from n = 32 on every rate fits it."""
     records = train.load_cached("fixed-train-set")
-    fixed, online = best_final_by_hand(records, "fixed"), best_final_by_hand(records, "online")
     last = max(r["step"] for r in records)
+
+    def finals(variant, size, lr, column):
+        return np.mean([r[column] for r in records if r["variant"] == variant
+                        and r["size"] == size and r["lr"] == lr and r["step"] == last])
+
+    fixed, online = best_final_by_hand(records, "fixed"), best_final_by_hand(records, "online")
+    assert sorted(fixed) == sorted(online) == [8, 16, 24, 32, 48]
     for size in fixed:
-        train_losses = [r["train_loss"] for r in records if r["variant"] == "fixed"
-                        and r["size"] == size and r["step"] == last and r["lr"] == fixed[size][2]]
-        assert np.mean(train_losses) < 0.05
-        assert fixed[size][0] > online[size][0]
+        assert online[size][0] < 1.0  # online stays below the trivial line
+        assert finals("fixed", size, 3e-3, "train_loss") < 0.01
+        assert fixed[size][0] > online[size][0] + 0.3
         if size >= 16:
-            assert fixed[size][0] > 1.0
+            assert all(finals("fixed", size, lr, "test_loss") > 1.2
+                       for lr in train.FULL_LEARNING_RATES)
+            assert fixed[size][2] == 1e-4
+            slowest = finals("fixed", size, 1e-4, "train_loss")
+            others = [finals("fixed", size, lr, "train_loss") for lr in (3e-4, 1e-3, 3e-3)]
+            if size <= 24:
+                assert slowest > max(others) and slowest > 0.05
+            else:
+                assert max(slowest, *others) < 0.01
 
 
 def test_sparse_parities_are_learned_after_a_plateau_in_polynomial_steps():

@@ -108,6 +108,59 @@ def test_cached_results_match_their_checksum_and_configs(name):
     assert train.load_cached(name) == records
 
 
+def test_every_shipped_result_is_a_full_sweep():
+    """Lesson 11 plots the full sweeps (sizes up to 48, four learning rates, five seeds)."""
+    for name, entry in manifest().items():
+        assert entry["mode"] == "full", name
+        sizes = {c.size for c in train.experiment_configs(name, "full")}
+        assert max(sizes) == 48, name
+        assert {r["size"] for r in train.load_cached(name)} == sizes
+
+
+def test_cache_results_writes_files_and_manifest_and_keeps_finished_experiments(
+        tiny_experiment, tmp_path, monkeypatch):
+    """``python -m csqlab cache-results``: gzipped records with the manifest's SHA-256, read
+    back by load_cached; a second experiment failing mid-way leaves the first one's file and
+    manifest entry intact (each written atomically), and a rerun with the same run cache
+    executes nothing already finished."""
+    data, runs = tmp_path / "data", tmp_path / "runs"
+    data.mkdir()
+    monkeypatch.setattr(train, "_data_directory", lambda: data)
+    spec = train.ExperimentSpec("tiny-2", "Another tiny sweep", "test", "for tests",
+                                tiny_experiment.configs, tiny_experiment.figure)
+    monkeypatch.setitem(train.EXPERIMENTS, "tiny-2", spec)
+    with pytest.raises(ValueError, match="name must be one of"):
+        train.cache_results(["tiny", "nope"], cache_dir=runs, progress=False)
+    assert not list(data.iterdir())  # names are checked before anything is computed
+    real_sweep = train.sweep
+    calls = []
+
+    def failing_second_sweep(configs, **keywords):
+        calls.append(len(configs))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_sweep(configs, **keywords)
+
+    monkeypatch.setattr(train, "sweep", failing_second_sweep)
+    with pytest.raises(KeyboardInterrupt):
+        train.cache_results(["tiny", "tiny-2"], cache_dir=runs, progress=False)
+    entries = json.loads((data / "manifest.json").read_text())["experiments"]
+    assert set(entries) == {"tiny"} and entries["tiny"]["mode"] == "full"
+    assert sorted(path.name for path in data.iterdir()) == ["manifest.json", "tiny.json.gz"]
+    assert all(path.stat().st_mode & 0o777 == 0o644 for path in data.iterdir())
+    content = (data / "tiny.json.gz").read_bytes()
+    assert hashlib.sha256(content).hexdigest() == entries["tiny"]["sha256"]
+    records = train.load_cached("tiny")
+    assert len(records) == entries["tiny"]["records"] == 4 * 3 * 3
+    monkeypatch.setattr(train, "sweep", real_sweep)
+    executed = []
+    monkeypatch.setattr(train, "_run_and_store", lambda *a, **k: executed.append(a) or [])
+    train.cache_results(["tiny"], cache_dir=runs, progress=False)
+    assert executed == []  # every run of "tiny" came from the run cache
+    assert train.load_cached("tiny") == records
+    assert (data / "tiny.json.gz").read_bytes() == content  # same records, same bytes
+
+
 def test_a_corrupted_cache_file_is_refused(tmp_path, monkeypatch):
     entry = manifest()["sparse-parity"]
     (tmp_path / entry["file"]).write_bytes(b"not the data")
