@@ -48,6 +48,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from csqlab._validation import _check_int
+
 __all__ = [
     "MAX_ELEMENTS",
     "MAX_SUBSETS",
@@ -119,14 +121,6 @@ def _is_torch(x) -> bool:
     return type(x).__module__.startswith("torch")
 
 
-def _check_positive_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return int(value)
-
-
 def _as_permutation(g, name: str = "g", degree: int | None = None) -> np.ndarray:
     arr = _to_numpy(g)
     if arr.ndim != 1:
@@ -188,7 +182,7 @@ def _row_keys(rows: np.ndarray) -> np.ndarray:
 
 def identity(n: int) -> np.ndarray:
     """The identity permutation ``[0, 1, ..., n-1]``."""
-    return np.arange(_check_positive_int(n, "n"), dtype=np.int64)
+    return np.arange(_check_int(n, "n", 1), dtype=np.int64)
 
 
 def compose(g, h) -> np.ndarray:
@@ -349,7 +343,7 @@ class PermutationGroup:
         """All elements as a read-only ``(|G|, n)`` array in lexicographic order (the
         identity first). Raises ValueError when |G| exceeds ``limit`` (default
         :data:`MAX_ELEMENTS`): use ``contains``/``random_elements`` for large groups."""
-        limit = MAX_ELEMENTS if limit is None else _check_positive_int(limit, "limit")
+        limit = MAX_ELEMENTS if limit is None else _check_int(limit, "limit", 1)
         if self._elements is not None:
             if len(self._elements) > limit:
                 raise ValueError(self._too_large_message(len(self._elements), limit))
@@ -400,7 +394,7 @@ class PermutationGroup:
     def random_elements(self, size: int, seed=0, rng: np.random.Generator | None = None) -> np.ndarray:
         """``size`` independent uniformly random elements, shape ``(size, n)``.
         Named groups sample without enumerating (S_n: a uniform permutation)."""
-        size = _check_positive_int(size, "size", minimum=0)
+        size = _check_int(size, "size", minimum=0)
         generator = _resolve_rng(seed, rng)
         if self._sample is not None:
             return self._sample(size, generator)
@@ -448,7 +442,7 @@ def _closure(generators: np.ndarray, degree: int, limit: int, name: str) -> np.n
 
 def trivial(n: int) -> PermutationGroup:
     """The trivial group {e} acting on n points (|G| = 1)."""
-    n = _check_positive_int(n, "n")
+    n = _check_int(n, "n", 1)
     ident = np.arange(n, dtype=np.int64)
     return PermutationGroup(
         n,
@@ -471,7 +465,7 @@ def cyclic(n: int) -> PermutationGroup:
 
     Acting on vectors, the shift by ``s`` is ``np.roll(x, s)``. Generator: the shift by 1.
     This is the symmetry of circular convolutions (CNNs, lesson 9)."""
-    n = _check_positive_int(n, "n")
+    n = _check_int(n, "n", 1)
     ident = np.arange(n)
     return PermutationGroup(
         n,
@@ -488,7 +482,7 @@ def cyclic(n: int) -> PermutationGroup:
 def dihedral(n: int) -> PermutationGroup:
     """The dihedral group D_n (symmetries of the regular n-gon), |D_n| = 2n, n >= 3:
     rotations ``i ↦ i + s`` and reflections ``i ↦ s − i`` (mod n)."""
-    n = _check_positive_int(n, "n", minimum=3)
+    n = _check_int(n, "n", minimum=3)
     ident = np.arange(n)
 
     def reflections(shift):
@@ -523,7 +517,7 @@ def symmetric(n: int) -> PermutationGroup:
 
     Membership and uniform sampling never enumerate; ``elements()`` works only while
     n! is below the limit (n <= 8 by default)."""
-    n = _check_positive_int(n, "n")
+    n = _check_int(n, "n", 1)
     generators = []
     if n >= 2:
         transposition = np.arange(n)
@@ -644,8 +638,8 @@ def grid_shifts(rows: int, cols: int | None = None) -> PermutationGroup:
     """C_rows × C_cols acting on an rows×cols torus by cyclic shifts of both axes
     (the symmetry of a 2-D circular CNN). Points are grid cells in row-major order,
     cell (i, j) = index ``i*cols + j``; act on grids with :func:`act_on_grid`."""
-    rows = _check_positive_int(rows, "rows")
-    cols = rows if cols is None else _check_positive_int(cols, "cols")
+    rows = _check_int(rows, "rows", 1)
+    cols = rows if cols is None else _check_int(cols, "cols", 1)
     group = direct_product(cyclic(rows), cyclic(cols), action="product")
     group.name = f"C_{rows} × C_{cols} (torus)"
     return group
@@ -983,7 +977,7 @@ def subset_orbits(group: PermutationGroup, k: int, limit: int | None = None) -> 
     enumerated, so this also works for S_n with large n."""
     group = _check_group(group)
     n = group.degree
-    k = _check_positive_int(k, "k", minimum=0)
+    k = _check_int(k, "k", minimum=0)
     if k > n:
         raise ValueError(f"k must be at most the degree n = {n}, got {k}")
     limit = MAX_SUBSETS if limit is None else limit
@@ -1022,7 +1016,7 @@ def subset_orbits(group: PermutationGroup, k: int, limit: int | None = None) -> 
 
 
 def _check_colours(n_colours) -> int:
-    return _check_positive_int(n_colours, "n_colours")
+    return _check_int(n_colours, "n_colours", 1)
 
 
 def burnside_count(group: PermutationGroup, n_colours: int = 2, k: int | None = None,
@@ -1037,7 +1031,7 @@ def burnside_count(group: PermutationGroup, n_colours: int = 2, k: int | None = 
     group = _check_group(group)
     n_colours = _check_colours(n_colours)
     if k is not None:
-        k = _check_positive_int(k, "k", minimum=0)
+        k = _check_int(k, "k", minimum=0)
         if k > group.degree:
             raise ValueError(f"k must be at most the degree n = {group.degree}, got {k}")
     types = Counter(_cycle_lengths(g) for g in group.elements(limit))
@@ -1060,7 +1054,7 @@ def burnside_count(group: PermutationGroup, n_colours: int = 2, k: int | None = 
 
 def euler_phi(m: int) -> int:
     """Euler's totient φ(m) = #{1 <= j <= m : gcd(j, m) = 1}."""
-    m = _check_positive_int(m, "m")
+    m = _check_int(m, "m", 1)
     result, rest, p = m, m, 2
     while p * p <= rest:
         if rest % p == 0:
@@ -1080,7 +1074,7 @@ def _divisors(m: int) -> list[int]:
 def necklace_count(n: int, n_colours: int = 2) -> int:
     """C_n-orbits of c-colourings (necklaces), from the cycle index of C_n:
     ``(1/n) Σ_{d | n} φ(d) c^{n/d}`` (binary, n = 10: 108)."""
-    n = _check_positive_int(n, "n")
+    n = _check_int(n, "n", 1)
     c = _check_colours(n_colours)
     return sum(euler_phi(d) * c ** (n // d) for d in _divisors(n)) // n
 
@@ -1088,7 +1082,7 @@ def necklace_count(n: int, n_colours: int = 2) -> int:
 def bracelet_count(n: int, n_colours: int = 2) -> int:
     """D_n-orbits of c-colourings (bracelets, n >= 3): necklaces/2 plus the reflection
     term, ``c^{(n+1)/2}/2`` for odd n and ``(c+1) c^{n/2} / 4`` for even n."""
-    n = _check_positive_int(n, "n", minimum=3)
+    n = _check_int(n, "n", minimum=3)
     c = _check_colours(n_colours)
     rotations = sum(euler_phi(d) * c ** (n // d) for d in _divisors(n))
     if n % 2:
@@ -1101,8 +1095,8 @@ def bracelet_count(n: int, n_colours: int = 2) -> int:
 def cyclic_subset_orbit_count(n: int, k: int) -> int:
     """C_n-orbits of k-subsets: ``(1/n) Σ_{d | gcd(n,k)} φ(d) C(n/d, k/d)``
     (the shift by s has gcd(n,s) cycles of length n/gcd(n,s))."""
-    n = _check_positive_int(n, "n")
-    k = _check_positive_int(k, "k", minimum=0)
+    n = _check_int(n, "n", 1)
+    k = _check_int(k, "k", minimum=0)
     if k > n:
         raise ValueError(f"k must be at most n = {n}, got {k}")
     return sum(euler_phi(d) * math.comb(n // d, k // d) for d in _divisors(math.gcd(n, k))) // n
@@ -1114,8 +1108,8 @@ def dihedral_subset_orbit_count(n: int, k: int) -> int:
     C((n−1)/2, ⌊k/2⌋) subsets; for even n, n/2 reflections have two fixed points
     (Σ_{f∈{0,1,2}, k−f even} C(2,f) C((n−2)/2, (k−f)/2) fixed subsets) and n/2 have none
     (C(n/2, k/2) for even k)."""
-    n = _check_positive_int(n, "n", minimum=3)
-    k = _check_positive_int(k, "k", minimum=0)
+    n = _check_int(n, "n", minimum=3)
+    k = _check_int(k, "k", minimum=0)
     if k > n:
         raise ValueError(f"k must be at most n = {n}, got {k}")
     rotations = sum(euler_phi(d) * math.comb(n // d, k // d) for d in _divisors(math.gcd(n, k)))
@@ -1143,7 +1137,7 @@ def subset_orbit_count(group: PermutationGroup, k: int) -> int:
     (enumerates G)."""
     group = _check_group(group)
     n = group.degree
-    k = _check_positive_int(k, "k", minimum=0)
+    k = _check_int(k, "k", minimum=0)
     if k > n:
         raise ValueError(f"k must be at most the degree n = {n}, got {k}")
     if group.kind == "trivial":

@@ -33,6 +33,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from csqlab._validation import _check_int
+
 from . import groups as _groups
 
 __all__ = [
@@ -79,14 +81,6 @@ def _check_dtype(dtype) -> torch.dtype:
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise TypeError(f"dtype must be a floating torch.dtype (e.g. torch.float64), got {dtype!r}")
     return dtype
-
-
-def _check_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return int(value)
 
 
 def _generator(seed) -> torch.Generator:
@@ -154,9 +148,9 @@ class MLP(nn.Module):
                  seed=0, flatten: bool = True):
         super().__init__()
         self.flatten = bool(flatten)
-        in_features = _check_int(in_features, "in_features")
-        out_features = _check_int(out_features, "out_features")
-        hidden = [_check_int(h, "hidden[]") for h in hidden]
+        in_features = _check_int(in_features, "in_features", 1)
+        out_features = _check_int(out_features, "out_features", 1)
+        hidden = [_check_int(h, "hidden[]", 1) for h in hidden]
         dtype = _check_dtype(dtype)
         generator = _generator(seed)
         sizes = [in_features, *hidden, out_features]
@@ -259,8 +253,8 @@ class ShallowGNN(nn.Module):
                  activation="relu", readout: str = "sum", W=None, a=None,
                  dtype: torch.dtype = torch.float64, seed=0):
         super().__init__()
-        in_features = _check_int(in_features, "in_features")
-        width = _check_int(width, "width")
+        in_features = _check_int(in_features, "in_features", 1)
+        width = _check_int(width, "width", 1)
         dtype = _check_dtype(dtype)
         self.aggregation = _check_choice(aggregation, "aggregation", ("sum", "mean"))
         self.readout = _check_choice(readout, "readout", ("sum", "mean"))
@@ -378,8 +372,8 @@ class GroupAveragedNetwork(nn.Module):
                  activation="relu", W=None, a=None, dtype: torch.dtype = torch.float64,
                  seed=0, fast_path: bool = True):
         super().__init__()
-        n = _check_int(n, "n")
-        width = _check_int(width, "width")
+        n = _check_int(n, "n", 1)
+        width = _check_int(width, "width", 1)
         dtype = _check_dtype(dtype)
         group = _groups.cyclic(n) if group is None else group
         if not isinstance(group, _groups.PermutationGroup):
@@ -438,7 +432,7 @@ class CircularCNN(GroupAveragedNetwork):
 
     def __init__(self, n: int, width: int, activation="relu", W=None, a=None,
                  dtype: torch.dtype = torch.float64, seed=0):
-        super().__init__(n, width, _groups.cyclic(_check_int(n, "n")), activation, W, a, dtype, seed)
+        super().__init__(n, width, _groups.cyclic(_check_int(n, "n", 1)), activation, W, a, dtype, seed)
 
 
 # ---------------------------------------------------------------------------------------
@@ -504,8 +498,8 @@ class InvariantPolynomial(nn.Module):
                  group: _groups.PermutationGroup | None = None, coefficients=None,
                  bias: bool = True, dtype: torch.dtype = torch.float64, seed=0):
         super().__init__()
-        self.n = _check_int(n, "n")
-        self.degree = _check_int(degree, "degree")
+        self.n = _check_int(n, "n", 1)
+        self.degree = _check_int(degree, "degree", 1)
         self.kind = _check_choice(features, "features", ("power_sum", "orbit_sum"))
         dtype = _check_dtype(dtype)
         if features == "power_sum":
@@ -581,7 +575,7 @@ def power_sums(x, degree: int) -> np.ndarray:
         raise ValueError(f"x must have shape (..., n) with n >= 1, got shape {x.shape}")
     if not np.all(np.isfinite(x)):
         raise ValueError("x must be finite (no NaN or inf)")
-    degree = _check_int(degree, "degree")
+    degree = _check_int(degree, "degree", 1)
     return np.stack([np.sum(x**j, axis=-1) for j in range(1, degree + 1)], axis=-1)
 
 
@@ -679,7 +673,7 @@ def equivariance_error(fn: Callable, group: _groups.PermutationGroup, inputs,
         raise TypeError(f"fn must be callable, got {type(fn).__name__}")
     if not isinstance(group, _groups.PermutationGroup):
         raise TypeError(f"group must be a csqlab.groups.PermutationGroup, got {type(group).__name__}")
-    n_elements = _check_int(n_elements, "n_elements")
+    n_elements = _check_int(n_elements, "n_elements", 1)
     act_in = _named_action(action_in, "action_in")
     act_out = None if action_out is None else _named_action(action_out, "action_out")
     if group.is_enumerable(n_elements):

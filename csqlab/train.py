@@ -69,6 +69,7 @@ from torch import nn
 
 from csqlab import bounds as _bounds
 from csqlab import oracles as _oracles
+from csqlab._validation import _check_int
 from csqlab.boolean import cube
 
 __all__ = [
@@ -143,14 +144,6 @@ def _check_model(model) -> nn.Module:
                 f"1e-12 only in float64), got {parameter.dtype} for {name!r}"
             )
     return model
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return int(value)
 
 
 def _check_positive(value, name: str) -> float:

@@ -115,10 +115,10 @@ def test_plot_has_title_and_labels():
     [
         ({"target": "xor"}, ValueError, "target must be one of"),
         ({"query": "h(x) = x2"}, ValueError, "query must be one of"),
-        ({"n_samples": 0}, ValueError, "n_samples must be at least 1"),
-        ({"n_repeats": 0}, ValueError, "n_repeats must be at least 1"),
+        ({"n_samples": 0}, ValueError, "n_samples must be an integer >= 1"),
+        ({"n_repeats": 0}, ValueError, "n_repeats must be an integer >= 1"),
         ({"n_samples": 2.5}, TypeError, "n_samples must be an integer"),
-        ({"seed": -1}, ValueError, "seed must be at least 0"),
+        ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, error, match):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csqlab import boolean, oracles
+from csqlab._validation import _check_int
 from csqlab.widgets._figures import figure_png
 
 __all__ = ["tolerance_explorer"]
@@ -96,14 +97,6 @@ def _check_name(value, options: dict, name: str) -> str:
     if value not in options:
         raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
     return value
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def tolerance_state(target: str = "majority of x1..x9", query: str = "CSQ h(x) = x1",
