@@ -569,3 +569,35 @@ def test_hidden_plane_degree_weights_sum_to_the_norm(k):
         np.testing.assert_allclose(weights[:50],
                                    C.parity_of_activations_degree_weights(2, "relu", 49),
                                    rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+def test_parities_of_activations_evaluated_together_equal_the_defining_sum(activation):
+    """The teachers of an experiment are evaluated for all members (and all subsets of an
+    orbit) in one pass: the values equal the defining sum Σ_w χ(w) ψ(⟨w, x_S⟩/√k) written
+    out over w ∈ {±1}^k one term at a time, and the orbit averages equal the mean of the
+    one-subset values over the orbit — bit for bit, so shipped results stay reproducible."""
+    psi = {"relu": lambda t: np.maximum(t, 0.0), "sigmoid": lambda t: 1 / (1 + np.exp(-t))}[
+        activation]
+    n, k = 9, 3 if activation == "sigmoid" else 4
+    x = np.random.default_rng(3).standard_normal((64, n))
+    family = C.parity_of_activations_family(n, k, activation=activation)
+    members = [0, 5, 17, len(family) - 1]
+    together = family.evaluate(x, members, normalised=False)
+    for column, position in enumerate(members):
+        subset = list(family.members[position])
+        direct = sum(np.prod(w) * psi(x[:, subset] @ np.array(w) / math.sqrt(k))
+                     for w in itertools.product([1.0, -1.0], repeat=k))
+        np.testing.assert_allclose(together[:, column], direct, rtol=1e-12, atol=1e-12)
+        assert np.array_equal(together[:, column], _parity_of_activations_values(
+            x, tuple(subset), C.ACTIVATIONS[activation]))
+    group = G.cyclic(n)
+    averaged = C.parity_of_activations_family(n, k, activation=activation, group=group)
+    values = averaged.evaluate(x, normalised=False)
+    for column, representative in enumerate(averaged.members):
+        orbit = G.subset_orbit(group, representative)
+        total = 0.0
+        for subset in orbit:
+            total = total + _parity_of_activations_values(x, tuple(subset),
+                                                          C.ACTIVATIONS[activation])
+        assert np.array_equal(values[:, column], total / len(orbit))

@@ -60,6 +60,7 @@ Hidden planes (Diakonikolas, Kane, Kontonis, Zarifis 2020; ``x ~ N(0, I_d)``)
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from itertools import combinations
@@ -248,20 +249,31 @@ def parity_family(n: int, k: int, group: PermutationGroup | None = None,
 # --------------------------------------------------------------------------- parities of activations
 
 
+@functools.lru_cache(maxsize=32)
 def _sign_vectors(k: int) -> tuple[np.ndarray, np.ndarray]:
-    """All w in {±1}^k as rows (2^k, k) and their characters χ(w) = Π w_i."""
+    """All w in {±1}^k as rows (2^k, k) and their characters χ(w) = Π w_i (read-only,
+    computed once per k: the experiments evaluate teachers at every training step)."""
     bits = (np.arange(1 << k)[:, None] >> np.arange(k)) & 1
     signs = 1.0 - 2.0 * bits
-    return signs, np.prod(signs, axis=1)
+    characters = np.prod(signs, axis=1)
+    signs.flags.writeable = characters.flags.writeable = False
+    return signs, characters
 
 
 def _parity_of_activations_values(x: np.ndarray, subset, psi) -> np.ndarray:
     """Raw f_S(x) = Σ_w χ(w) ψ(⟨w, x_S⟩/√k) on a batch x (B, n); no zero-family check."""
-    k = len(subset)
+    return _parity_of_activations_many(x, [subset], psi)[:, 0]
+
+
+def _parity_of_activations_many(x: np.ndarray, subsets, psi) -> np.ndarray:
+    """``(B, m)``: raw f_S on a batch for each of ``m`` subsets of one size k, in one pass
+    (the same arithmetic per subset as one at a time: every sum runs over i, then over w)."""
+    k = len(subsets[0])
     signs, characters = _sign_vectors(k)
-    # einsum, not @: BLAS is slow on the narrow (B, k) x (k, 2^k) shapes used here
-    projections = np.einsum("bi,ui->bu", x[:, list(subset)], signs) / math.sqrt(k)
-    return np.einsum("bu,u->b", psi(projections), characters)
+    # einsum, not @: BLAS is slow on the narrow (B, m, k) x (k, 2^k) shapes used here
+    chosen = x[:, np.asarray(subsets, dtype=np.intp)]
+    projections = np.einsum("bmi,ui->bmu", chosen, signs) / math.sqrt(k)
+    return np.einsum("bmu,u->bm", psi(projections), characters)
 
 
 def _pair_kernel(name: str, psi) -> Callable[[float], float]:
@@ -400,8 +412,7 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
         members = _check_subsets(subsets, n, k)
 
         def evaluate(x, indices):
-            return np.stack([_parity_of_activations_values(x, members[i], psi) for i in indices],
-                            axis=1)
+            return _parity_of_activations_many(x, [members[i] for i in indices], psi)
 
         return HardFamily(
             name=f"parities of {name} units, k = {k}, n = {n} ({distribution})",
@@ -417,8 +428,10 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
     def evaluate_orbits(x, indices):
         columns = []
         for i in indices:
-            total = sum(_parity_of_activations_values(x, tuple(subset), psi)
-                        for subset in orbits[i])
+            values = _parity_of_activations_many(x, [tuple(s) for s in orbits[i]], psi)
+            total = np.zeros(len(x))
+            for column in values.T:  # left to right, as sum() over the orbit
+                total = total + column
             columns.append(total / len(orbits[i]))  # R_G f_S
         return np.stack(columns, axis=1)
 
