@@ -28,11 +28,11 @@ Run: ``python benchmarks/bench_train.py [--threads 2] [--steps 150]``. Prints, f
 family at its quick-mode size (n = 8 or 16), the wall times and the ratios (target on two
 cores: >= 4 for 16 seeds).
 
-Measured on the 2-core development machine (2026-11-27, best of 2): batched is 5.3–11.6×
-faster than 16 separate runs (geometric mean 8.2×), but only 1.8–3.4× (2.7×) faster than
-the loop over seeds on shared data, 3.2× on the students' share of a step. The batched
-students compute at 2–9 GFLOP/s, 1–3 % of the matrix-product reference (DeepSets, the one
-student with real arithmetic, 58 GFLOP/s, 18 %): per-operation overhead of ``torch.func``
+Measured on the 2-core development machine (2026-11-27, best of 2): batched is 5.3–14.0×
+faster than 16 separate runs (geometric mean 8.7×), but only 2.2–4.1× (2.8×) faster than
+the loop over seeds on shared data, 3.3× on the students' share of a step. The batched
+students compute at 3–9 GFLOP/s, 1–3 % of the matrix-product reference (DeepSets, the one
+student with real arithmetic, 45 GFLOP/s, 16 %): per-operation overhead of ``torch.func``
 (``functional_call`` re-binding the parameters, the ``vmap``/``grad`` wrappers), not
 arithmetic, bounds the ratio against the loop. Replacing ``vmap(grad(loss))`` by a ``vmap``
 forward and one plain backward of the summed losses gained only 1.1–1.25×; a hand-batched
