@@ -478,6 +478,28 @@ def test_each_quick_experiment_runs_at_a_reduced_size(name, tmp_path):
     assert (tmp_path / "figure.png").stat().st_size > 1000
 
 
+@pytest.mark.parametrize("name", sorted(train.EXPERIMENTS))
+def test_students_and_inputs_follow_the_device(name):
+    """What the CUDA path needs, checked on the CPU: every tensor a student holds is a
+    registered parameter or buffer (so ``.to(device)`` moves all of it), and the student's
+    inputs are built on the device (and in the dtype) of the batch they come from."""
+    config = train.experiment_configs(name, "quick")[0]
+    setup = train.FAMILIES[config.family].build(config)
+    student = setup.student(0, torch.float32)
+    registered = {id(t) for t in [*student.parameters(), *student.buffers()]}
+    for module_name, module in student.named_modules():
+        for attribute, value in vars(module).items():
+            assert not (isinstance(value, torch.Tensor) and id(value) not in registered), (
+                f"{name}: {module_name or 'student'}.{attribute} is a tensor that .to() "
+                "would not move")
+    x = torch.as_tensor(setup.sample(8, np.random.default_rng(0)), dtype=torch.float32)
+    parts = setup.inputs(x)
+    for part in parts:
+        assert part.device == x.device
+        assert not part.is_floating_point() or part.dtype == x.dtype
+    assert student(*parts).reshape(-1).shape == (8,)
+
+
 def test_steps_to_success_finds_the_first_checkpoint_below_the_level():
     records = [{"size": 8, "lr": 1e-3, "seed": 0, "step": s, "test_loss": v}
                for s, v in ((0, 1.0), (10, 0.5), (20, 0.05), (30, 0.01))]
