@@ -21,21 +21,6 @@ PAPER_EXPERIMENTS = ["gnn-degree-parity", "gnn-hidden-planes", "cnn-hidden-plane
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
-def best_final_by_hand(records, variant="online"):
-    """{size: (mean, std, lr)} of the last checkpoint, best lr — regrouped directly."""
-    last = max(r["step"] for r in records)
-    values = defaultdict(list)
-    for r in records:
-        if r["step"] == last and r["variant"] == variant:
-            values[(r["size"], r["lr"])].append(r["test_loss"])
-    best = {}
-    for (size, lr), losses in values.items():
-        mean = float(np.mean(losses))
-        if size not in best or mean < best[size][0]:
-            best[size] = (mean, float(np.std(losses)), lr)
-    return dict(sorted(best.items()))
-
-
 def final_by_hand(records, variant="online"):
     """{(size, lr): [test MSE of each seed at the last checkpoint]}."""
     last = max(r["step"] for r in records)
@@ -44,6 +29,16 @@ def final_by_hand(records, variant="online"):
         if r["step"] == last and r["variant"] == variant:
             values[(r["size"], r["lr"])].append(r["test_loss"])
     return values
+
+
+def best_final_by_hand(records, variant="online"):
+    """{size: (mean, std, lr)} of the last checkpoint, best lr — regrouped directly."""
+    best = {}
+    for (size, lr), losses in final_by_hand(records, variant).items():
+        mean = float(np.mean(losses))
+        if size not in best or mean < best[size][0]:
+            best[size] = (mean, float(np.std(losses)), lr)
+    return dict(sorted(best.items()))
 
 
 @pytest.mark.parametrize("name", PAPER_EXPERIMENTS)

@@ -428,7 +428,7 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
     def evaluate_orbits(x, indices):
         columns = []
         for i in indices:
-            values = _parity_of_activations_many(x, [tuple(s) for s in orbits[i]], psi)
+            values = _parity_of_activations_many(x, orbits[i], psi)
             total = np.zeros(len(x))
             for column in values.T:  # left to right, as sum() over the orbit
                 total = total + column
