@@ -9,13 +9,20 @@
 * ``python -m csqlab cache-results [NAME ...]`` — developer tool: recompute the results
   shipped in ``csqlab/data`` (full mode) and their manifest.
 
+A cache entry that fails to parse or verify its checksum is reported on stderr
+(``warning: cache entry PATH is corrupt (REASON); recomputing``) and recomputed; a cache
+directory that cannot take files stops the command before any training (``error: ...``,
+exit status 1).
+
 The training protocol is ours (PAPER §4.7): the paper's exact settings are unknown.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import warnings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +61,24 @@ def _list() -> None:
               f"{spec.title}")
 
 
+@contextlib.contextmanager
+def _cache_warnings_on_stderr():
+    """Cache warnings as one ``warning: ...`` line on stderr; other warnings as usual."""
+    from csqlab import train
+
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, train.CacheCorruptionWarning):
+                print(f"warning: {message}", file=sys.stderr, flush=True)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def main(argv=None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.threads < 1:
@@ -65,7 +90,12 @@ def main(argv=None) -> int:
         from csqlab import train
 
         torch.set_num_threads(arguments.threads)
-        train.cache_results(arguments.names or None, cache_dir=arguments.cache)
+        with _cache_warnings_on_stderr():
+            try:
+                train.cache_results(arguments.names or None, cache_dir=arguments.cache)
+            except train.CacheDirectoryError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
         return 0
     if arguments.list:
         _list()
@@ -82,9 +112,14 @@ def main(argv=None) -> int:
               f"{', '.join(train.EXPERIMENTS)}", file=sys.stderr)
         return 2
     torch.set_num_threads(arguments.threads)
-    result = train.reproduce(arguments.name, full=arguments.full, out=arguments.out,
-                             cache_dir=arguments.cache, device=arguments.device,
-                             progress=not arguments.quiet, n_jobs=arguments.jobs)
+    with _cache_warnings_on_stderr():
+        try:
+            result = train.reproduce(arguments.name, full=arguments.full, out=arguments.out,
+                                     cache_dir=arguments.cache, device=arguments.device,
+                                     progress=not arguments.quiet, n_jobs=arguments.jobs)
+        except train.CacheDirectoryError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     print(f"{arguments.name} ({'full' if arguments.full else 'quick'} mode): "
           f"{result.executed} runs executed, {result.loaded} loaded from the cache, "
           f"{result.seconds:.1f} s")

@@ -38,7 +38,8 @@ optimiser, lr, batch, steps, n_train, n_test, seeds) is trained by :func:`run`, 
 once with ``torch.func`` (stacked parameters, ``functional_call`` + ``vmap`` of the loss and
 its gradient), returning tidy records (train/test MSE, the trivial predictor's MSE, wall
 time). :func:`sweep` runs many configurations through an atomic on-disk
-:class:`ResultCache` (resumes after an interruption; optional joblib workers).
+:class:`ResultCache` (resumes after an interruption; every entry checked against the SHA-256
+of its records, a damaged one reported and recomputed; optional joblib workers).
 :data:`EXPERIMENTS` names one experiment per result of PAPER §4.1–4.5 plus the contrasts of
 lesson 11; :func:`reproduce` (CLI: ``python -m csqlab reproduce NAME [--full]``) writes
 their records and figures; :func:`load_cached` reads the results shipped in ``csqlab/data``. :func:`train_online` is the
@@ -56,8 +57,10 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +99,8 @@ __all__ = [
     "OnlineRun",
     "train_online",
     "ResultCache",
+    "CacheCorruptionWarning",
+    "CacheDirectoryError",
     "SweepResult",
     "sweep",
     "final_losses",
@@ -1400,13 +1405,37 @@ def run(config: Experiment, *, device: str = "auto", method: str = "batched",
 # --------------------------------------------------------------------------- cache and sweeps
 
 
+class CacheCorruptionWarning(UserWarning):
+    """A :class:`ResultCache` entry failed to parse or verify: it is not used, and
+    :func:`sweep` recomputes the run and overwrites the entry."""
+
+
+class CacheDirectoryError(ValueError):
+    """A :class:`ResultCache` directory cannot take new files (missing parent, a regular
+    file in the way, no permission, full disk); the message names the directory."""
+
+
+def _records_checksum(records) -> str:
+    """SHA-256 (hex) of records as canonical JSON (sorted keys, no spaces): the same for
+    the records stored and for the records parsed back from the file."""
+    text = json.dumps(records, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class ResultCache:
     """Finished runs on disk, one JSON file per configuration, keyed by :func:`cache_key`
     (configuration hash + package version).
 
-    Files are written atomically (a temporary file in the same directory, then
-    ``os.replace``), so an interrupted sweep never leaves a half-written result: a run is
-    either fully cached or absent, and re-running the sweep resumes from the missing ones.
+    Files are written atomically (a temporary file in the same directory, flushed to disk,
+    then ``os.replace``), so an interrupted sweep never leaves a half-written result: a run
+    is either fully cached or absent, and re-running the sweep resumes from the missing
+    ones. Each entry holds the configuration, its hash, the package version, the records
+    and ``records_sha256``, the SHA-256 of the records (:func:`_records_checksum`).
+    :meth:`load` uses an entry only when it parses, is for this configuration and its
+    records match the checksum; anything else (a number edited by hand, invalid UTF-8,
+    ``null``, no records, an entry written before checksums existed, a directory in the
+    entry's place) is reported with a :class:`CacheCorruptionWarning` and treated as
+    absent, so :func:`sweep` recomputes it and :meth:`store` overwrites it.
     """
 
     def __init__(self, directory):
@@ -1418,38 +1447,112 @@ class ResultCache:
         return self.directory / f"{cache_key(config)}.json"
 
     def __contains__(self, config: Experiment) -> bool:
-        return self.path(config).is_file()
+        """True when ``config`` has an entry that verifies (checked quietly)."""
+        records, _ = self._read(config)
+        return records is not None
+
+    def _read(self, config: Experiment) -> tuple[list[dict] | None, str | None]:
+        """``(records, None)`` for an entry that verifies, ``(None, None)`` when absent,
+        ``(None, reason)`` when the entry is damaged or not this configuration's."""
+        path = self.path(config)
+        if path.is_dir():
+            return None, "a directory, not a file"
+        try:
+            raw = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None, None  # absent (a directory that cannot exist: check_writable says)
+        except OSError as error:
+            return None, f"unreadable: {error.strerror or error}"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return None, f"not valid UTF-8 at byte {error.start}"
+        try:
+            content = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as error:
+            return None, f"not valid JSON: {getattr(error, 'msg', error)}"
+        if not isinstance(content, dict):
+            kind = ("null" if content is None else "an array" if isinstance(content, list)
+                    else "a string" if isinstance(content, str) else "a bare value")
+            return None, f"not a JSON object but {kind}"
+        if "config_hash" not in content:
+            return None, "no configuration hash"
+        if content["config_hash"] != config_hash(config):
+            return None, "written for another configuration"
+        records = content.get("records")
+        if records is None:
+            return None, "no records"
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            return None, "records are not a list of objects"
+        checksum = content.get("records_sha256")
+        if checksum is None:
+            return None, "no checksum: written by an older csqlab"
+        if checksum != _records_checksum(records):
+            return None, "checksum of the records does not match: edited or damaged"
+        if any(row.get("config_hash") != content["config_hash"] for row in records):
+            return None, "records of another configuration"
+        return records, None
 
     def load(self, config: Experiment) -> list[dict] | None:
-        """The cached records of ``config``, or None when absent (or unreadable)."""
-        path = self.path(config)
+        """The cached records of ``config``; None when absent, or when the entry fails to
+        parse or verify — then reported once with a :class:`CacheCorruptionWarning`
+        (``cache entry PATH is corrupt (REASON); recomputing``) and never used."""
+        records, reason = self._read(config)
+        if reason is not None:
+            warnings.warn(f"cache entry {self.path(config)} is corrupt ({reason}); recomputing",
+                          CacheCorruptionWarning, stacklevel=2)
+        return records
+
+    def _refuse(self, error: OSError) -> CacheDirectoryError:
+        reason = error.strerror or str(error)
+        return CacheDirectoryError(
+            f"cache directory {self.directory} cannot take new files ({reason}): choose "
+            "another directory (--cache DIR on the command line, cache_dir= in Python) or "
+            "make this one writable")
+
+    def check_writable(self) -> None:
+        """Create the directory if needed and a probe file in it, then delete the probe;
+        :class:`CacheDirectoryError` (a ValueError naming the directory and what to do)
+        when that fails. :func:`sweep` calls this before any training."""
         try:
-            content = json.loads(path.read_text())
-        except (FileNotFoundError, json.JSONDecodeError):
-            return None
-        if content.get("config_hash") != config_hash(config):
-            return None
-        return content["records"]
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, probe = tempfile.mkstemp(dir=self.directory, prefix=".probe-")
+            os.close(handle)
+            os.unlink(probe)
+        except OSError as error:
+            raise self._refuse(error) from error
 
     def store(self, config: Experiment, records: list[dict]) -> Path:
-        """Write ``records`` for ``config`` atomically; returns the file's path."""
+        """Write ``records`` for ``config`` atomically, with their checksum; returns the
+        file's path. A directory in the entry's place is removed first (the cache owns
+        its entries' names); :class:`CacheDirectoryError` when the directory cannot take
+        the file."""
         from csqlab import __version__
 
-        self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path(config)
         content = {"config": config.as_dict(), "config_hash": config_hash(config),
-                   "version": __version__, "records": records}
-        _write_atomically(path, json.dumps(content).encode())
+                   "version": __version__, "records_sha256": _records_checksum(records),
+                   "records": records}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            _write_atomically(path, json.dumps(content).encode())
+        except OSError as error:
+            raise self._refuse(error) from error
         return path
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same directory and
-    ``os.replace``: readers see the old file or the new one, never half of one."""
+    """Write ``content`` to ``path`` through a temporary file in the same directory,
+    flushed to disk, and ``os.replace``: readers see the old file or the new one, never
+    half of one (not even after a crash of the machine)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)  # mkstemp creates 0600; results are meant to be shared
         os.replace(temporary, path)
     except BaseException:
@@ -1492,7 +1595,12 @@ def sweep(configs, *, cache_dir=None, n_jobs: int = 1, backend: str | None = Non
     """Run (or load from ``cache_dir``) every configuration; records of all of them.
 
     With ``cache_dir``, each finished run is stored at once (:class:`ResultCache`), so a
-    sweep killed half-way resumes where it stopped and loses no finished run.
+    sweep killed half-way resumes where it stopped and loses no finished run. An entry
+    that fails to parse or verify is reported (:class:`CacheCorruptionWarning`) and
+    recomputed, never used; when anything is to be computed, the directory is checked
+    first with a probe file (:meth:`ResultCache.check_writable`), so a cache that cannot
+    take the results fails with :class:`CacheDirectoryError` before any training (a
+    complete cache loads from a read-only directory).
     ``after_run(config, records)`` is called after each run executed here (progress
     reports; tests inject failures with it).
 
@@ -1530,6 +1638,8 @@ def sweep(configs, *, cache_dir=None, n_jobs: int = 1, backend: str | None = Non
         else:
             pending.append(index)
     loaded = len(results)
+    if cache is not None and pending:
+        cache.check_writable()  # before any training: a run that cannot be stored is lost
     joblib = _joblib_or_none(n_jobs) if n_jobs != 1 and len(pending) > 1 else None
     if joblib is not None:
         outputs = joblib.Parallel(n_jobs=n_jobs, backend=backend)(
@@ -1955,33 +2065,77 @@ def _data_directory() -> Path:
     return Path(str(resources.files("csqlab") / "data"))
 
 
-def cached_experiments() -> dict:
-    """The manifest of results shipped in ``csqlab/data``: per experiment the file, its
-    SHA-256, the mode (``"full"``), the configuration hashes, the package
-    version that computed it and the wall time it took."""
-    path = _data_directory() / DATA_MANIFEST
+def _data_path(data_dir) -> Path:
+    if data_dir is None:
+        return _data_directory()
+    if not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"data_dir must be a path or None, got {type(data_dir).__name__}")
+    return Path(data_dir)
+
+
+_RESTORE = ("restore it (reinstall csqlab, or git checkout csqlab/data) or regenerate it with "
+            "python -m csqlab cache-results")
+
+
+def cached_experiments(*, data_dir=None) -> dict:
+    """The manifest of results shipped in ``csqlab/data`` (or ``data_dir``): per experiment
+    the file, its SHA-256, the mode (``"full"``), the configuration hashes, the package
+    version that computed it and the wall time it took. ``{}`` without a manifest;
+    ValueError naming the manifest when it is unreadable."""
+    path = _data_path(data_dir) / DATA_MANIFEST
     if not path.is_file():
         return {}
-    return json.loads(path.read_text())["experiments"]
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"the manifest {path} of the shipped results is unreadable "
+                         f"({error}): {_RESTORE}") from error
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("experiments"), dict):
+        raise ValueError(f"the manifest {path} of the shipped results has no table of "
+                         f"experiments: {_RESTORE}")
+    return manifest["experiments"]
 
 
-def load_cached(name: str) -> list[dict]:
-    """Records of experiment ``name`` shipped with the package (checked against the
-    manifest's SHA-256 before use; ValueError when missing or corrupted)."""
+def load_cached(name: str, *, data_dir=None) -> list[dict]:
+    """Records of experiment ``name`` shipped with the package (or stored in ``data_dir``
+    by :func:`cache_results`), checked against the manifest's SHA-256 before use;
+    ValueError naming the file when it is missing, unreadable or differs by one byte."""
     import gzip
 
     _check_name(name)
-    manifest = cached_experiments()
+    directory = _data_path(data_dir)
+    manifest_path = directory / DATA_MANIFEST
+    manifest = cached_experiments(data_dir=directory)
     if name not in manifest:
         raise ValueError(f"name must be one of the cached experiments {sorted(manifest)}, "
                          f"got {name!r}")
     entry = manifest[name]
-    content = (_data_directory() / entry["file"]).read_bytes()
+    file = entry.get("file") if isinstance(entry, dict) else None
+    if (not isinstance(file, str) or Path(file).name != file or file in ("", ".", "..")
+            or not isinstance(entry.get("sha256"), str)):
+        raise ValueError(f"the manifest {manifest_path} has no valid file name and SHA-256 "
+                         f"for {name!r} (a plain file name in {directory} is expected): "
+                         f"{_RESTORE}")
+    path = directory / file
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"the shipped file {path} is missing: {_RESTORE}") from None
+    except OSError as error:
+        raise ValueError(f"the shipped file {path} is unreadable ({error.strerror or error}): "
+                         f"{_RESTORE}") from error
     if hashlib.sha256(content).hexdigest() != entry["sha256"]:
-        raise ValueError(f"the cached file {entry['file']} does not match its SHA-256 in the "
-                         "manifest (corrupted or edited): regenerate it with "
-                         "python -m csqlab cache-results")
-    return json.loads(gzip.decompress(content))
+        raise ValueError(f"the shipped file {path} does not match its SHA-256 in the manifest "
+                         f"{manifest_path} (corrupted or edited): {_RESTORE}")
+    try:
+        records = json.loads(gzip.decompress(content))
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"the shipped file {path} matches its SHA-256 but is not gzipped "
+                         f"JSON records ({error}): {_RESTORE}") from error
+    if not isinstance(records, list) or len(records) != entry.get("records", len(records)):
+        raise ValueError(f"the shipped file {path} does not hold the {entry.get('records')} "
+                         f"records its manifest {manifest_path} lists: {_RESTORE}")
+    return records
 
 
 def _compute_seconds(records: list[dict]) -> float:

@@ -334,8 +334,9 @@ def test_config_hash_is_canonical_and_the_cache_key_adds_the_version(monkeypatch
 
 
 def test_cache_round_trip_is_atomic_and_checked(tmp_path):
-    """Stored records load back identical; a file for another configuration is refused; no
-    temporary file is left behind."""
+    """Stored records load back identical; a file for another configuration, or a truncated
+    one, is reported and refused; no temporary file is left behind. (Every kind of damaged
+    entry: tests/test_cache_integrity.py.)"""
     config = tiny("sparse-parity")
     records = train.run(config, device="cpu")
     cache = train.ResultCache(tmp_path)
@@ -346,9 +347,11 @@ def test_cache_round_trip_is_atomic_and_checked(tmp_path):
     other = replace(config, lr=1e-3)
     content = json.loads(path.read_text())
     cache.path(other).write_text(json.dumps(content))  # someone copied the wrong file
-    assert cache.load(other) is None
+    with pytest.warns(train.CacheCorruptionWarning, match="another configuration"):
+        assert cache.load(other) is None
     cache.path(other).write_text("{ truncated")
-    assert cache.load(other) is None
+    with pytest.warns(train.CacheCorruptionWarning, match="not valid JSON"):
+        assert cache.load(other) is None
 
 
 def test_interrupted_sweep_resumes_without_losing_finished_runs(tmp_path):
