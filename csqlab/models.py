@@ -628,6 +628,17 @@ class EquivarianceResult:
     def __bool__(self) -> bool:
         return self.ok
 
+    def __repr__(self) -> str:
+        # A deviation far below the tolerance is round-off: its digits depend on the BLAS
+        # build and the CPU, so the repr shows only an upper bound (reproducible output).
+        floor = self.tolerance / 100
+        if self.max_error < floor:
+            error = f"max_error < {floor:.0e}"
+        else:
+            error = f"max_error={self.max_error:.3g}"
+        return (f"EquivarianceResult({error}, tolerance={self.tolerance:.2g}, "
+                f"n_elements={self.n_elements}, ok={self.ok})")
+
 
 _BASE_TOLERANCE = {torch.float64: 1e-10, torch.float32: 1e-4, torch.float16: 1e-2, torch.bfloat16: 1e-1}
 
