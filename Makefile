@@ -28,7 +28,9 @@ venv: $(PY)
 install-torch: $(PY)
 	@$(PY) -c "import importlib.metadata as m, sys; \
 	  sys.exit(m.version('torch').split('+')[0] != '$(TORCH_VERSION)')" 2>/dev/null || \
-	  $(PIP) install "torch==$(TORCH_VERSION)" $(TORCH_INDEX)
+	  $(PIP) install --retries 1 --timeout 20 -c $(LOCK) "torch==$(TORCH_VERSION)" $(TORCH_INDEX) || \
+	  { echo "make: the CPU index is unreachable; installing torch==$(TORCH_VERSION) from the default index"; \
+	    $(PIP) install -c $(LOCK) "torch==$(TORCH_VERSION)"; }
 
 # The build backend comes from the lock too, so nothing in the install floats.
 install-lab: install-torch
