@@ -5,6 +5,8 @@ cube, Monte Carlo with standard errors, polar quadrature, Mehler series, brute f
 
 import itertools
 import math
+import time
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -236,6 +238,147 @@ def test_relu_parity_with_k_equal_one_is_the_coordinate():
     """ReLU(x) − ReLU(−x) = x: k = 1 is allowed and gives the linear function."""
     x = np.random.default_rng(0).standard_normal((10, 3))
     np.testing.assert_allclose(C.parity_of_activations(x, (1,)), x[:, 1], atol=1e-15)
+
+
+# ------------------------------------------------- large k: the alternating sums cancel (issue 13)
+
+
+def mpmath_relu_norm_squared(mp, k):
+    """‖f_S‖² = 2^k Σ_{h=0}^k C(k,h)(−1)^h κ(1 − 2h/k) at 60 + k digits, written straight from
+    the definition: the full sum over h, the arc-cosine kernel with mpmath's acos and pi."""
+    with mp.workdps(60 + k):
+        def kernel(rho):
+            return (mp.sqrt(1 - rho**2) + rho * (mp.pi - mp.acos(rho))) / (2 * mp.pi)
+        terms = [mp.mpf(2) ** k * mp.binomial(k, h) * (-1) ** h * kernel(mp.mpf(k - 2 * h) / k)
+                 for h in range(k + 1)]
+        return mp.fsum(terms), mp.fsum(abs(term) for term in terms)
+
+
+def test_relu_norm_squared_matches_mpmath_for_every_k_up_to_40():
+    """Issue 13: the alternating kernel sum cancels ~0.3 k digits (float: 1e-10 relative error
+    at k = 16, 2e-8 at k = 20, "identically zero" from k = 22). Every k ≤ 40 (and 100, 200)
+    against mpmath to 1e-12; odd k ≥ 3 raise, and mpmath confirms those sums are 0."""
+    mp = pytest.importorskip("mpmath")
+    for k in [*range(1, 41), 100, 200]:
+        exact, scale = mpmath_relu_norm_squared(mp, k)
+        if k % 2 == 1 and k >= 3:
+            assert abs(exact) < mp.mpf(10) ** -(50 + k) * scale, k
+            with pytest.raises(ValueError, match="identically zero"):
+                C.parity_of_activations_norm_squared(k)
+        else:
+            value = C.parity_of_activations_norm_squared(k)
+            assert abs(value - exact) <= 1e-12 * abs(exact), (k, value, exact)
+
+
+def test_relu_norm_squared_quoted_large_k_values_and_speed():
+    """Issue 13 numbers: k = 22 → 1673.44, k = 24 → 5627.05, k = 30 → 2.32e5; all k ≤ 40
+    from an empty cache well under a second; ReLU k is capped at MAX_RELU_DEGREE."""
+    assert C.parity_of_activations_norm_squared(22) == pytest.approx(1673.44, abs=0.005)
+    assert C.parity_of_activations_norm_squared(24) == pytest.approx(5627.05, abs=0.005)
+    assert C.parity_of_activations_norm_squared(30) == pytest.approx(2.32051e5, rel=1e-5)
+    C._relu_norm_squared.cache_clear()
+    start = time.perf_counter()
+    values = [C.parity_of_activations_norm_squared(k) for k in range(2, 41, 2)]
+    assert time.perf_counter() - start < 1.0
+    assert all(b > a for a, b in zip(values[2:], values[3:], strict=False))  # grows from k = 6
+    with pytest.raises(ValueError, match=f"k must be at most MAX_RELU_DEGREE = {C.MAX_RELU_DEGREE}"):
+        C.parity_of_activations_norm_squared(C.MAX_RELU_DEGREE + 2)
+    with pytest.raises(TypeError, match="k must be an integer"):
+        C.parity_of_activations_norm_squared(22.0)
+    with pytest.raises(ValueError, match="k must be an integer >= 1"):
+        C.parity_of_activations_norm_squared(0)
+
+
+def exact_alternating_moment(k, m):
+    """A_{k,m} = k^{−m} Σ_{h=0}^k C(k,h)(−1)^h (k − 2h)^m as an exact Fraction (full sum)."""
+    return Fraction(sum(math.comb(k, h) * (-1) ** h * (k - 2 * h) ** m for h in range(k + 1)),
+                    k**m)
+
+
+@pytest.mark.parametrize("k", [2, 4, 10, 16, 20, 22, 24, 30, 40])
+def test_relu_degree_weights_match_exact_moments_at_large_k(k):
+    """Issue 13: W_m = 2^k c_m² A_{k,m}, with A_{k,m} from exact integers (the float alternating
+    sum loses ~0.4 k digits near m = k); W_k = 4^k c_k² k!/k^k. Summed to m = 20000 the
+    weights approach ‖f_S‖² from below (m^{-3/2} tail). k ≥ 22 used to raise."""
+    max_degree = 20_000
+    weights = C.parity_of_activations_degree_weights(k, "relu", max_degree)
+    coefficients = relu_hermite_coefficients(max_degree, normalised=True)
+    for m in range(3 * k + 1):
+        expected = 2.0**k * coefficients[m] ** 2 * float(exact_alternating_moment(k, m))
+        assert weights[m] == pytest.approx(expected, rel=1e-13, abs=0.0), (k, m)
+    assert weights[k] == pytest.approx(4.0**k * coefficients[k] ** 2 * math.factorial(k) / k**k,
+                                       rel=1e-13)
+    for m in (3 * k + 2, 10 * k, 1000, max_degree):  # the float branch, well conditioned
+        expected = 2.0**k * coefficients[m] ** 2 * float(exact_alternating_moment(k, m))
+        assert weights[m] == pytest.approx(expected, rel=1e-11), (k, m)
+    norm_squared = C.parity_of_activations_norm_squared(k)
+    assert 0 < norm_squared - weights.sum() < 1e-3 * norm_squared
+
+
+def test_large_k_families_and_networks_are_built_for_relu():
+    """Issue 13: the Gaussian family, the cube family and the network at k = 22, 24, 30 used to
+    raise "identically zero"; the norm is ‖f_S‖, odd k still raise (decided exactly)."""
+    for k in (22, 24, 30):
+        family = C.parity_of_activations_family(k, k)
+        assert family.size == 1
+        assert family.norm == pytest.approx(math.sqrt(C.parity_of_activations_norm_squared(k)))
+        cube_family = C.parity_of_activations_family(k, k, distribution="cube")
+        assert cube_family.norm == abs(C.parity_of_activations_cube_constant(k))
+    # the network itself has 2^22 units (a 740 MB sign table): check only that it is allowed
+    called = []
+    original = C._parity_of_activations_values
+    try:
+        C._parity_of_activations_values = lambda x, subset, psi: called.append(len(subset))
+        C.parity_of_activations(np.zeros((1, 22)), tuple(range(22)))
+    finally:
+        C._parity_of_activations_values = original
+    assert called == [22]
+    for k in (21, 23, 39):
+        with pytest.raises(ValueError, match="identically zero"):
+            C.parity_of_activations_family(k, k)
+        with pytest.raises(ValueError, match="identically zero"):
+            C.parity_of_activations_degree_weights(k)
+        with pytest.raises(ValueError, match="identically zero"):
+            C.parity_of_activations(np.zeros((1, k)), tuple(range(k)))
+
+
+def test_relu_cube_constant_matches_mpmath_and_vanishes_exactly_for_odd_k():
+    """c_k(ReLU) = Σ_h C(k,h)(−1)^h ReLU((k − 2h)/√k) is an integer over √k: correctly rounded
+    for every k ≤ 40 (float terms reach 2^k); exactly 0 for odd k ≥ 3 (the same parity trap as
+    under N(0, I)), where the cube family is refused."""
+    mp = pytest.importorskip("mpmath")
+    for k in range(1, 41):
+        with mp.workdps(60 + k):
+            terms = [mp.binomial(k, h) * (-1) ** h * max(mp.mpf(k - 2 * h), 0) / mp.sqrt(k)
+                     for h in range(k + 1)]
+            exact, scale = mp.fsum(terms), mp.fsum(abs(term) for term in terms)
+        value = C.parity_of_activations_cube_constant(k)
+        if k % 2 == 1 and k >= 3:
+            assert value == 0.0 and abs(exact) < mp.mpf(10) ** -(50 + k) * scale, k
+            with pytest.raises(ValueError, match="zero on the cube"):
+                C.parity_of_activations_family(k, k, distribution="cube")
+        else:
+            assert value == float(exact), k
+    assert C.parity_of_activations_cube_constant(2) == math.sqrt(2.0)
+
+
+def test_smooth_activations_zero_is_exact_and_large_k_is_refused_by_name():
+    """sigmoid and tanh: even k vanish (decided exactly, at any k); odd k whose quadrature sum
+    would cancel below 1e-6 relative accuracy raise ValueError naming k and the limit instead of
+    the old, false "identically zero"; those that remain match the Mehler series."""
+    for activation in ("sigmoid", "tanh"):
+        for k in (2, 16, 20, 40):
+            with pytest.raises(ValueError, match="identically zero"):
+                C.parity_of_activations_norm_squared(k, activation)
+    for activation, k in [("sigmoid", 11), ("sigmoid", 13), ("tanh", 17), ("tanh", 21)]:
+        with pytest.raises(ValueError, match=f"k = {k} is too large .* above the limit 1e-06"):
+            C.parity_of_activations_norm_squared(k, activation)
+        weights = C.parity_of_activations_degree_weights(k, activation, 3 * k)  # still allowed
+        assert weights[k] > 0 and np.all(weights[:k] == 0.0)
+    coefficients = hermite_coefficients(np.tanh, 80, normalised=True)
+    for k in (7, 9):
+        assert C.parity_of_activations_norm_squared(k, "tanh") == pytest.approx(
+            2.0**k * float(np.sum(coefficients**2 * C._alternating_moments(k, 80))), rel=1e-6)
 
 
 def test_orbit_averaged_relu_parities_lesson9():

@@ -60,6 +60,7 @@ Hidden planes (Diakonikolas, Kane, Kontonis, Zarifis 2020; ``x ~ N(0, I_d)``)
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -82,6 +83,7 @@ from csqlab.hard.family import HardFamily
 
 __all__ = [
     "MAX_MEMBERS",
+    "MAX_RELU_DEGREE",
     "parity_family",
     "ACTIVATIONS",
     "parity_of_activations",
@@ -121,6 +123,16 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 # A construction whose exact squared norm is below this fraction of the sum of the absolute
 # values of its terms is identically zero up to rounding (the trap of BACKGROUND §8.1).
 _ZERO_RELATIVE = 1e-9
+
+#: Largest ``k`` accepted by :func:`parity_of_activations_norm_squared` for ReLU: ``‖f_S‖²``
+#: grows like ``≈ 2^k`` (``4.16 · 10²⁹⁴`` at ``k = 1000``, computed in about 3 s) and
+#: overflows a float near ``k = 1046``.
+MAX_RELU_DEGREE = 1000
+
+# Absolute accuracy of a polar-quadrature kernel value κ_ψ(ρ) (sigmoid, tanh), and the
+# relative accuracy below which their alternating norm sum is refused.
+_KERNEL_ACCURACY = 1e-15
+_QUADRATURE_RELATIVE_ACCURACY = 1e-6
 
 
 # --------------------------------------------------------------------------- validation
@@ -303,17 +315,146 @@ def _zero_reason(k: int, name: str) -> str:
             "(BACKGROUND §8.1: ReLU needs k = 1 or even k; sigmoid and tanh need odd k)")
 
 
+def _named_activation(activation) -> str | None:
+    """The name of a built-in activation (given by name or as the ACTIVATIONS object itself),
+    None for any other callable: only for these is the zero family decided exactly."""
+    if isinstance(activation, str):
+        return activation if activation in ACTIVATIONS else None
+    for name, function in ACTIVATIONS.items():
+        if activation is function:
+            return name
+    return None
+
+
+def _vanishes_exactly(k: int, named: str) -> bool:
+    """Whether f_S ≡ 0 under N(0, I_n), decided from the parity structure of ψ (module
+    docstring): ReLU = t/2 + |t|/2 vanishes for odd k ≥ 3, sigmoid = 1/2 + odd and tanh (odd)
+    for even k."""
+    if named == "relu":
+        return k % 2 == 1 and k >= 3
+    return k % 2 == 0
+
+
+def _check_relu_degree(k: int) -> None:
+    if k > MAX_RELU_DEGREE:
+        raise ValueError(f"k must be at most MAX_RELU_DEGREE = {MAX_RELU_DEGREE} for ReLU "
+                         f"(‖f_S‖² overflows a float near k = 1046), got {k}")
+
+
+def _decimal_arctan(y: decimal.Decimal) -> decimal.Decimal:
+    """arctan(y) for 0 ≤ y ≤ 1 at the current decimal precision: halve the angle
+    (arctan y = 2 arctan(y/(1 + √(1 + y²)))) until y < 10⁻³, then the Taylor series."""
+    one = decimal.Decimal(1)
+    doublings = 0
+    while y > decimal.Decimal("0.001"):
+        y = y / (one + (one + y * y).sqrt())
+        doublings += 1
+    epsilon = decimal.Decimal(10) ** -(decimal.getcontext().prec + 2)
+    total, power, square, n = y, y, y * y, 1
+    while power > epsilon:
+        power *= square
+        term = power / (2 * n + 1)
+        total = total - term if n % 2 else total + term
+        n += 1
+    return total * (1 << doublings)
+
+
+@functools.lru_cache(maxsize=256)
+def _relu_norm_squared(k: int) -> float:
+    """‖f_S‖² for ReLU and even k ≥ 2, rounded once to a float from ≥ 40 guard digits.
+
+    With ``arccos ρ = π/2 − arcsin ρ`` the arc-cosine kernel is
+    ``κ(ρ) = ρ/4 + g(ρ)/(2π)``, ``g(ρ) = √(1 − ρ²) + ρ arcsin ρ``. The linear part is killed
+    by the alternating sum (k ≥ 2) and g is even, so the terms h and k − h coincide:
+
+        ‖f_S‖² = (2^k/2π) [2 Σ_{h<k/2} C(k,h)(−1)^h g(ρ_h) + (−1)^{k/2} C(k, k/2)],
+
+    ``ρ_h = 1 − 2h/k``, ``√(1 − ρ_h²) = 2√(h(k − h))/k``. The bracket is a k-th finite
+    difference of g: its terms reach ``C(k, k/2) ≈ 2^k/√k`` while it is
+    ``2π ‖f_S‖²/2^k``, so ``log10(4^k/‖f_S‖²) ≈ 0.3 k`` decimal digits cancel (``‖f_S‖² ≥
+    4^k c_k² k!/k^k`` bounds the loss by ``≈ 0.44 k``). It is summed in ``decimal``
+    arithmetic with ``k + 40`` significant digits (integer binomials exact, square roots
+    correctly rounded, arcsin = 2 arctan(ρ/(1 + √(1 − ρ²))) by series), leaving ``≥ 40``
+    guard digits, and rounded to a float once.
+    """
+    with decimal.localcontext() as context:
+        context.prec = k + 40
+        D = decimal.Decimal
+        pi = 4 * _decimal_arctan(D(1))
+        bracket = D((-1) ** (k // 2) * math.comb(k, k // 2))  # h = k/2: ρ = 0, g(0) = 1
+        for h in range(k // 2):
+            rho = D(k - 2 * h) / k
+            root = D(4 * h * (k - h)).sqrt() / k  # √(1 − ρ²)
+            arcsin = 2 * _decimal_arctan(rho / (1 + root))
+            bracket += 2 * (-1) ** h * math.comb(k, h) * (root + rho * arcsin)
+        return float(D(2) ** k * bracket / (2 * pi))
+
+
+def _quadrature_norm_squared(k: int, name: str, psi) -> float:
+    """‖f_S‖² for a named smooth activation (f_S ≢ 0) from quadrature kernels, refused where
+    the alternating sum cancels below the accuracy the kernels allow."""
+    terms = _parity_of_activations_terms(k, name, psi)
+    norm_squared = math.fsum(terms)
+    error = _KERNEL_ACCURACY * float(np.abs(terms).sum())
+    if not norm_squared > error / _QUADRATURE_RELATIVE_ACCURACY:
+        raise ValueError(
+            f"k = {k} is too large for activation {name!r}: its quadrature kernels (accurate to "
+            f"about {_KERNEL_ACCURACY:.0e}) leave the alternating sum for ‖f_S‖² an estimated "
+            f"relative error {error / max(abs(norm_squared), 1e-300):.1e}, above the limit "
+            f"{_QUADRATURE_RELATIVE_ACCURACY:.0e}; use a smaller k")
+    return norm_squared
+
+
+def _check_not_vanishing(k: int, activation) -> None:
+    """Raise the zero-family ValueError when f_S ≡ 0; exact for the named activations."""
+    named = _named_activation(activation)
+    if named is None:
+        parity_of_activations_norm_squared(k, activation)
+        return
+    if named == "relu":
+        _check_relu_degree(k)
+    if _vanishes_exactly(k, named):
+        raise ValueError(f"the parity of {named} units with k = {k} is identically zero: "
+                         f"{_zero_reason(k, named)}")
+
+
 def parity_of_activations_norm_squared(k: int, activation="relu") -> float:
     """Exact ``‖f_S‖² = 2^k Σ_h C(k,h)(−1)^h κ_ψ(1 − 2h/k)`` under ``N(0, I_n)`` (``|S| = k``).
 
-    Derivation in the module docstring; ``κ_ψ`` is the arc-cosine kernel for ReLU and
-    polar quadrature otherwise. Raises ValueError when the construction vanishes.
-    Example: ReLU, ``k = 2``: ``≈ 0.7268`` (BACKGROUND §3.2 quotes Monte Carlo ``≈ 0.726``).
+    Derivation in the module docstring. The sum is alternating, with terms up to
+    ``≈ 4^k/‖f_S‖² ≈ 2^k`` times the result for ReLU (a float sum loses ``10⁻¹⁰`` at
+    ``k = 16`` and everything from ``k = 22``), so for the named activations it is never
+    summed in plain floats:
+
+    * ``"relu"``: the arc-cosine kernel summed in ``k + 40``-digit decimal arithmetic and
+      rounded once (relative error ``≲ 10⁻¹⁵`` for every ``k``; ``k = 40`` in about a
+      millisecond, cached). ``k ≤ MAX_RELU_DEGREE`` (the value overflows a float near
+      ``k = 1046``); a larger ``k`` raises ValueError naming ``k`` and the limit.
+    * ``"sigmoid"``, ``"tanh"``: polar-quadrature kernels (accurate to about ``10⁻¹⁵``)
+      summed exactly (``math.fsum``); a ``k`` whose cancellation would leave a relative
+      error above ``10⁻⁶`` raises ValueError naming ``k`` (in practice ``k ≤ 9`` for sigmoid,
+      ``k ≤ 15`` for tanh).
+
+    For these three the zero family is decided exactly (ReLU vanishes for odd ``k ≥ 3``,
+    sigmoid and tanh for even ``k``) and raises ValueError ("identically zero"). Any other
+    callable (a black box) gets quadrature kernels and a numerical zero test (sum ``≤ 10⁻⁹ ×``
+    the sum of absolute terms), which cannot tell a zero family from cancellation for large
+    ``k`` (it calls ``expit`` zero from ``k = 11``, ``np.tanh`` from ``k = 17``, a ReLU lambda
+    from ``k = 22``): pass the name instead.
+    Example: ReLU, ``k = 2``: ``≈ 0.7268`` (BACKGROUND §3.2 quotes Monte Carlo ``≈ 0.726``);
+    ``k = 22``: ``1673.44``; ``k = 30``: ``2.3205 · 10⁵``.
     """
     k = _check_int(k, "k", 1)
     name, psi = _activation(activation)
-    terms = _parity_of_activations_terms(k, name, psi)
-    return _check_nonzero(terms, f"the parity of {name} units with k = {k}", _zero_reason(k, name))
+    named = _named_activation(activation)
+    if named is None:
+        terms = _parity_of_activations_terms(k, name, psi)
+        return _check_nonzero(terms, f"the parity of {name} units with k = {k}",
+                              _zero_reason(k, name))
+    _check_not_vanishing(k, named)
+    if named == "relu":
+        return 1.0 if k == 1 else _relu_norm_squared(k)  # k = 1: f_S(x) = x_i
+    return _quadrature_norm_squared(k, named, psi)
 
 
 def parity_of_activations_cube_constant(k: int, activation="relu") -> float:
@@ -322,12 +463,25 @@ def parity_of_activations_cube_constant(k: int, activation="relu") -> float:
     ``f_S`` is odd in every ``x_i`` (``i ∈ S``) and depends only on ``x_S``, so on
     ``{±1}^n`` it is a multiple of ``χ_S``; the multiple is ``f_S(1, …, 1)``: the ``w`` with
     ``h`` entries ``−1`` has ``⟨w, 1⟩ = k − 2h`` and ``χ(w) = (−1)^h``. ReLU, ``k = 2``: ``√2``.
+    For ReLU the sum is the exact integer ``Σ_{h<k/2} C(k,h)(−1)^h (k − 2h)`` over ``√k``
+    (correctly rounded for every ``k``; exactly 0 for odd ``k ≥ 3``, as under ``N(0, I_n)``:
+    ``t/2`` sums to 0 and the even ``|t|/2`` terms cancel in pairs); otherwise it is summed in
+    floats, which cancel for large ``k`` (terms ``≈ 2^k``).
     """
     k = _check_int(k, "k", 1)
     _, psi = _activation(activation)
+    if _named_activation(activation) == "relu":
+        with decimal.localcontext() as context:
+            context.prec = 40
+            return float(decimal.Decimal(_relu_cube_sum(k)) / decimal.Decimal(k).sqrt())
     points = np.array([(k - 2.0 * h) / math.sqrt(k) for h in range(k + 1)])
     coefficients = np.array([math.comb(k, h) * (-1.0) ** h for h in range(k + 1)])
     return float(coefficients @ np.asarray(psi(points), dtype=float))
+
+
+def _relu_cube_sum(k: int) -> int:
+    """Σ_h C(k,h)(−1)^h ReLU(k − 2h) = Σ_{h<k/2} C(k,h)(−1)^h (k − 2h), exactly."""
+    return sum((-1) ** h * math.comb(k, h) * (k - 2 * h) for h in range((k + 1) // 2))
 
 
 def parity_of_activations(x, subset, activation="relu") -> np.ndarray:
@@ -346,7 +500,7 @@ def parity_of_activations(x, subset, activation="relu") -> np.ndarray:
         raise ValueError("subset must hold at least one index")
     (subset,) = _check_subsets([subset], x.shape[1], len(subset))
     _, psi = _activation(activation)
-    parity_of_activations_norm_squared(len(subset), activation)  # raises for a zero family
+    _check_not_vanishing(len(subset), activation)  # raises for a zero family
     return _parity_of_activations_values(x, subset, psi)
 
 
@@ -365,19 +519,44 @@ def parity_of_activations_degree_weights(k: int, activation="relu", max_degree: 
     for ReLU, by quadrature (split at 0) otherwise. Raises ValueError for a zero family.
     """
     max_degree = _check_int(max_degree, "max_degree", 0)
-    parity_of_activations_norm_squared(k, activation)  # validates k and raises for a zero family
+    k = _check_int(k, "k", 1)
     name, psi = _activation(activation)
+    _check_not_vanishing(k, activation)  # raises for a zero family
     if name == "relu":
         coefficients = relu_hermite_coefficients(max_degree, normalised=True)
     else:
         coefficients = hermite_coefficients(psi, max_degree, normalised=True)
-    degrees = np.arange(max_degree + 1)
-    signed_binomials = np.array([math.comb(k, h) * (-1.0) ** h for h in range(k + 1)])
-    alternating = signed_binomials @ (1.0 - 2.0 * np.arange(k + 1) / k)[:, None] ** degrees
-    # A_{k,m} = 0 exactly for m < k or m ≢ k (mod 2) (only monomials holding every u_i an odd
-    # number of times survive); set those zeros exactly instead of keeping rounding errors
-    alternating[(degrees < k) | ((degrees - k) % 2 == 1)] = 0.0
-    return 2.0**k * coefficients**2 * alternating
+    return 2.0**k * coefficients**2 * _alternating_moments(k, max_degree)
+
+
+def _alternating_moments(k: int, max_degree: int) -> np.ndarray:
+    """``A_{k,m} = k^{−m} Σ_h C(k,h)(−1)^h (k − 2h)^m`` for ``m = 0..max_degree``, to a few ulps.
+
+    Exactly 0 for ``m < k`` or ``m ≢ k (mod 2)``; otherwise the terms ``h`` and ``k − h`` are
+    equal, ``A_{k,m} = 2 k^{−m} Σ_{h<k/2} C(k,h)(−1)^h (k − 2h)^m`` (``h = k/2`` adds 0 at
+    ``m ≥ 1``). Near ``m = k`` this cancels badly in floats (``A_{k,k} = 2^k k!/k^k`` against
+    terms ``≈ 2^k``), so it is an exact integer divided once. Once the ``h = 0`` term (``1``)
+    dominates, ``b_m = Σ_{1≤h<k/2} C(k,h) (1 − 2h/k)^m < 1/3`` (``b_m`` decreases in ``m``),
+    the float sum has condition number ``≤ (1 + b)/(1 − b) < 2`` for every later ``m`` and
+    is used from there on (fast for ``max_degree`` in the tens of thousands).
+    """
+    moments = np.zeros(max_degree + 1)
+    half = range((k + 1) // 2)
+    bases = [k - 2 * h for h in half]
+    coefficients = [(-1) ** h * math.comb(k, h) for h in half]
+    powers, scale = [1] * len(bases), 1
+    for m in range(max_degree + 1):
+        if m >= k and (m - k) % 2 == 0:
+            moments[m] = 2 * sum(c * p for c, p in zip(coefficients, powers, strict=True)) / scale
+            ratios = [abs(c) * (b / k) ** m for c, b in zip(coefficients, bases, strict=True)]
+            if sum(ratios) - 1.0 < 1.0 / 3.0:  # b_m < 1/3 (ratios[0] = 1): well conditioned
+                rest = np.arange(m, max_degree + 1)
+                terms = np.array(coefficients)[:, None] * (np.array(bases)[:, None] / k) ** rest
+                moments[m:] = np.where((rest - k) % 2 == 0, 2.0 * terms.sum(axis=0), 0.0)
+                break
+        powers = [p * b for p, b in zip(powers, bases, strict=True)]
+        scale *= k
+    return moments
 
 
 def parity_of_activations_family(n: int, k: int, activation="relu",
@@ -401,11 +580,19 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
     group = _check_group(group, n)
     name, psi = _activation(activation)
     sampler = _distribution_sampler(distribution, n)
+    named = _named_activation(activation)
     if distribution == "gaussian":
         norm = math.sqrt(parity_of_activations_norm_squared(k, activation))
     else:
         norm = abs(parity_of_activations_cube_constant(k, activation))
-        if norm <= _ZERO_RELATIVE * 2.0**k * float(np.max(np.abs(psi(np.array([math.sqrt(k)]))))):
+        if named == "relu":
+            vanishes = _relu_cube_sum(k) == 0
+        elif named is not None:
+            vanishes = k % 2 == 0  # sigmoid − 1/2 and tanh are odd: h and k − h cancel
+        else:
+            vanishes = norm <= _ZERO_RELATIVE * 2.0**k * float(
+                np.max(np.abs(psi(np.array([math.sqrt(k)])))))
+        if vanishes:
             raise ValueError(f"the parity of {name} units with k = {k} is zero on the cube "
                              "(c_k(ψ) = 0)")
     if group.order == 1:
