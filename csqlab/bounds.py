@@ -398,15 +398,18 @@ def counting_lemma(tolerance: float, gamma: float, m: float | None = None, *,
     """Apply the counting lemma to ``m`` unit-norm members with pairwise correlation ``≤ γ``.
 
     Give the family size as ``m`` or, for huge families, as ``log10_m``. Returns a
-    :class:`CountingBound`; it is "not applicable" when ``τ² ≤ γ`` (never negative).
+    :class:`CountingBound`; it is "not applicable" when ``τ² ≤ γ`` (never negative), and
+    also when ``τ² − γ ≤ 10^{−12} · τ²``: a gap that small is round-off (``0.1**2`` exceeds
+    ``0.01`` by one ulp), and dividing by it would give a meaningless huge per-query count.
     Example: all ``2^n`` parities (``γ = 0``) and ``τ = 0.01`` give ``q ≥ 2^n · 10^{−4}/2``.
     """
     tolerance = _check_tolerance(tolerance)
     gamma = _check_gamma(gamma)
     m, log10_m = _family_size(m, log10_m)
-    if tolerance**2 <= gamma:
+    if tolerance**2 - gamma <= _ROUNDING * tolerance**2:
         reason = (
-            f"not applicable: τ² ≤ γ (τ² = {tolerance**2:.4g}, γ = {gamma:.4g}); "
+            f"not applicable: τ² ≤ γ up to round-off (τ² = {tolerance**2:.4g}, "
+            f"γ = {gamma:.4g}, relative gap <= {_ROUNDING:g}); "
             "the lemma gives no bound at this tolerance"
         )
         return CountingBound(tolerance, gamma, log10_m, False, reason, m)
@@ -470,7 +473,8 @@ def log10_binomial(n, k):
 class BoundCurve:
     """Counting-lemma bound along a range of sizes ``n`` (arrays of equal length).
 
-    ``log10_min_queries`` is NaN where ``applicable`` is False (``τ² ≤ γ``).
+    ``log10_min_queries`` is NaN where ``applicable`` is False (``τ² ≤ γ``, or
+    ``τ² − γ ≤ 10^{−12} τ²``: round-off, as in :func:`counting_lemma`).
     """
 
     n: np.ndarray
@@ -516,7 +520,7 @@ def bound_curve(ns, log10_m, gamma, tolerance) -> BoundCurve:
     if np.any((tolerance <= 0) | (tolerance > 1)):
         raise ValueError("tolerance must be in (0, 1]")
     gap = tolerance**2 - gamma
-    applicable = gap > 0
+    applicable = gap > _ROUNDING * tolerance**2  # a relative gap <= 1e-12 is round-off
     with np.errstate(divide="ignore", invalid="ignore"):
         log_queries = np.where(applicable, log10_m + np.log10(gap) - _LOG10_2, np.nan)
     return BoundCurve(ns, log10_m, gamma, tolerance, log_queries, applicable)

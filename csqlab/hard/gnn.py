@@ -107,6 +107,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import gammaln
 
+from csqlab._validation import _check_memory, _memory
 from csqlab.boolean import (
     _check_int,
     _check_real,
@@ -169,6 +170,10 @@ MAX_WINDOW = 16
 #: Largest number of edge variables enumerated exactly (``2^{22}`` graphs).
 MAX_ENUMERATED_EDGES = 22
 _CHUNK_ENTRIES = 2**21  # adjacency entries sampled at once (16 MB of float64 uniforms)
+#: Largest ``n`` for which :func:`degree_probabilities` builds the whole law (``n`` floats,
+#: 80 MB); :func:`degree_parity_correlation`, :func:`degree_parity_gamma` and
+#: :func:`central_degree_window` only evaluate the degrees they need and take any ``n``.
+MAX_DEGREE_LAW = 10**7
 
 
 # =========================================================================================
@@ -238,10 +243,15 @@ def _check_adjacency(adjacency, name: str = "adjacency") -> np.ndarray:
 
 def degree_probabilities(n: int, edge_probability: float = 0.5) -> np.ndarray:
     """``p_j = P(Bin(n − 1, p) = j)``, ``j = 0..n−1``: the law of one out-degree in directed
-    ``G(n, p)`` (and the marginal law of a degree in undirected ``G(n, p)``)."""
-    n = _check_int(n, "n", 2)
+    ``G(n, p)`` (and the marginal law of a degree in undirected ``G(n, p)``).
+    ``n ≤ MAX_DEGREE_LAW = 10^7`` (the result holds ``n`` floats)."""
+    n = _check_int(n, "n", 2, MAX_DEGREE_LAW, _memory(8))
     edge_probability = _check_probability(edge_probability)
-    j = np.arange(n, dtype=float)
+    return _degree_law(n, np.arange(n, dtype=float), edge_probability)
+
+
+def _degree_law(n: int, j: np.ndarray, edge_probability: float) -> np.ndarray:
+    """``P(Bin(n − 1, p) = j)`` at the degrees ``j`` only."""
     # in logs: C(n−1, j) overflows floats for the large n of the bound curves
     log_p = (gammaln(n) - gammaln(j + 1) - gammaln(n - j) + j * math.log(edge_probability)
              + (n - 1 - j) * math.log1p(-edge_probability))
@@ -262,16 +272,28 @@ def window_width(n, c: float = 0.5):
 
 def central_degree_window(n: int, width: int, edge_probability: float = 0.5) -> tuple[int, ...]:
     """The ``width`` most likely degrees of ``Bin(n − 1, p)`` (consecutive, around
-    ``(n − 1)p``; ties go to the lower degree), as a sorted tuple: the window ``B``."""
+    ``(n − 1)p``; ties go to the lower degree), as a sorted tuple: the window ``B``.
+    ``width ≤ MAX_DEGREE_LAW = 10^7``; only degrees within ``width + 2`` of the centre are
+    evaluated (the law is unimodal with its mode within 1 of the centre), so ``n`` is free."""
     n = _check_int(n, "n", 2)
-    width = _check_int(width, "width", 1)
+    width = _check_int(width, "width", 1, MAX_DEGREE_LAW, _memory(64))
     if width > n:
         raise ValueError(f"width must be at most n = {n}, got {width}")
-    probabilities = degree_probabilities(n, edge_probability)
+    edge_probability = _check_probability(edge_probability)
     centre = (n - 1) * edge_probability
-    degrees = np.arange(n)
-    order = np.lexsort((degrees, np.abs(degrees - centre), -np.round(probabilities, 15)))
-    return tuple(sorted(int(j) for j in order[:width]))
+    degrees = np.arange(max(0, math.floor(centre) - width - 2),
+                        min(n, math.ceil(centre) + width + 3))
+    if n <= MAX_DEGREE_LAW:
+        probabilities = np.round(_degree_law(n, degrees.astype(float), edge_probability), 15)
+    else:
+        # log P(j) through gammaln(n) loses ~|gammaln(n)| ulp (3e-5 at n = 1e10), more than
+        # neighbouring degrees differ: rank by log P(j)/P(j_0), summed from the ratios
+        # P(j+1)/P(j) = (n−1−j)/(j+1) · p/(1−p), instead
+        j = degrees[:-1].astype(float)
+        steps = np.log((n - 1 - j) / (j + 1)) + math.log(edge_probability / (1 - edge_probability))
+        probabilities = np.round(np.concatenate([[0.0], np.cumsum(steps)]), 12)
+    order = np.lexsort((degrees, np.abs(degrees - centre), -probabilities))
+    return tuple(sorted(int(degrees[j]) for j in order[:width]))
 
 
 def sample_graphs(n: int, n_samples: int, directed: bool = True, edge_probability: float = 0.5,
@@ -279,10 +301,12 @@ def sample_graphs(n: int, n_samples: int, directed: bool = True, edge_probabilit
     """``n_samples`` i.i.d. Erdős–Rényi graphs ``G(n, p)``, shape ``(N, n, n)``, float64 0/1.
 
     Directed: every ordered pair ``i ≠ j`` independently; undirected: every pair ``i < j``,
-    mirrored. No self-loops.
+    mirrored. No self-loops. At most ``MAX_ARRAY_BYTES`` (2 GiB) of graphs
+    (``8 N n²`` bytes).
     """
     n = _check_int(n, "n", 2)
     n_samples = _check_int(n_samples, "n_samples", 1)
+    _check_memory(17.0 * n_samples * n * n, "n_samples * n**2", "the sampled graphs")
     edge_probability = _check_probability(edge_probability)
     generator = _generator(rng, seed)
     return _sample_adjacency(n, n_samples, bool(directed), edge_probability, generator).astype(
@@ -304,10 +328,13 @@ def sample_degrees(n: int, n_samples: int, directed: bool = True, edge_probabili
 
     The graphs are drawn edge by edge as in :func:`sample_graphs` (never from the binomial
     law directly, so Monte Carlo is an independent route to the closed forms), in chunks so
-    that memory stays small.
+    that memory stays small. At most ``MAX_ARRAY_BYTES`` (2 GiB) of degrees (``8 N n``
+    bytes) and one graph of at most that size (``9 n²`` bytes).
     """
     n = _check_int(n, "n", 2)
     n_samples = _check_int(n_samples, "n_samples", 1)
+    _check_memory(9.0 * n * n, "n", "one sampled graph")
+    _check_memory(8.0 * n_samples * n, "n_samples * n", "the degree sequences")
     edge_probability = _check_probability(edge_probability)
     generator = _generator(rng, seed)
     chunk = max(1, _CHUNK_ENTRIES // (n * n))
@@ -383,7 +410,9 @@ def degree_parity_correlation(n: int, subset, edge_probability: float = 0.5) -> 
     degrees = [_check_int(j, "subset entries", 0) for j in subset]
     if any(j >= n for j in degrees) or len(set(degrees)) != len(degrees):
         raise ValueError(f"subset must hold distinct degrees in 0..{n - 1}, got {degrees}")
-    mass = float(degree_probabilities(n, edge_probability)[degrees].sum())
+    edge_probability = _check_probability(edge_probability)
+    # only the degrees of U are evaluated, so any n works (no array of n floats)
+    mass = float(_degree_law(n, np.array(degrees, dtype=float), edge_probability).sum())
     return (1.0 - 2.0 * mass) ** n
 
 
@@ -408,7 +437,8 @@ def degree_parity_gamma(n: int, window=None, *, c: float = 0.5,
     if window is None:
         window = central_degree_window(n, window_width(n, c), edge_probability)
     window = _check_window(window, n, limit=False)
-    probabilities = degree_probabilities(n, edge_probability)[list(window)]
+    edge_probability = _check_probability(edge_probability)
+    probabilities = _degree_law(n, np.array(window, dtype=float), edge_probability)
     smallest = int(np.argmin(probabilities))
     candidates = [((window[smallest],), float(probabilities[smallest])),
                   (window, float(probabilities.sum()))]
@@ -563,8 +593,9 @@ def degree_parity_family(n: int, window=None, *, c: float = 0.5, directed: bool 
 def triangle_wave_coefficients(n: int) -> np.ndarray:
     """Coefficients ``c_r`` (``r = 0..n−1``) with ``Σ_r c_r ReLU(t − r) = t mod 2`` for
     integers ``t ∈ [0, n]``: ``c_0 = 1``, ``c_r = 2(−1)^r`` (the slope flips between ``+1``
-    and ``−1`` at every integer). Then ``(−1)^t = 1 − 2 Σ_r c_r ReLU(t − r)``. **[ours]**"""
-    n = _check_int(n, "n", 1)
+    and ``−1`` at every integer). Then ``(−1)^t = 1 − 2 Σ_r c_r ReLU(t − r)``. **[ours]**
+    ``n ≤ MAX_DEGREE_LAW = 10^7``."""
+    n = _check_int(n, "n", 1, MAX_DEGREE_LAW, _memory(8))
     coefficients = 2.0 * (-1.0) ** np.arange(n)
     coefficients[0] = 1.0
     return coefficients
@@ -578,13 +609,15 @@ def degree_parity_network(n: int, subset, dtype=None):
     (``3n`` ReLUs); the sum readout gives the histogram ``h``; the head's hidden layer
     computes ``ReLU(Σ_{j∈S} h_j − r)``, ``r = 0..n−1`` (``n`` ReLUs) and its output
     ``1 − 2 Σ_r c_r ReLU(·)`` with :func:`triangle_wave_coefficients`. Call it as
-    ``network(A)`` with ``A`` of shape ``(B, n, n)``; output ``(B,)`` ±1.
+    ``network(A)`` with ``A`` of shape ``(B, n, n)``; output ``(B,)`` ±1. The head holds
+    ``n²`` weights: at most ``MAX_ARRAY_BYTES`` (2 GiB, ``n ≤ 16384``).
     """
     import torch
 
     from csqlab.models import MLP, MessagePassingGNN, degree_indicator_mlp
 
     n = _check_int(n, "n", 2)
+    _check_memory(8.0 * n * n, "n", "the head's n x n weights")
     degrees = [_check_int(j, "subset entries", 0) for j in subset]
     if any(j >= n for j in degrees) or len(set(degrees)) != len(degrees):
         raise ValueError(f"subset must hold distinct degrees in 0..{n - 1}, got {degrees}")
