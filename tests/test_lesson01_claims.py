@@ -201,3 +201,36 @@ def test_ex1_3_rejects_correlational_unbounded_or_weak_queries(phi, capsys):
 def test_ex1_3_accepts_other_label_transforms(capsys):
     assert lesson01.ex1_3(lambda x, y: np.tanh(y) ** 2).ok
     assert lesson01.ex1_3(lambda x, y: 1 - np.exp(-(y**2))).ok
+
+
+# --------------------------------------------- check your understanding (notes/understanding.md)
+
+
+def test_understanding_q1_normal_masses_of_the_two_bands():
+    """Q1: sd(x1·Maj) = sqrt(1 − 0.2734²) = 0.9619, so ±1/√N and ±2/√N are 1.04 and 2.08
+    standard deviations wide, normal masses ≈ 70% and 96%, near the printed 0.68 and 0.97."""
+    coefficient = math.comb(8, 4) / 2**8
+    sd = math.sqrt(1 - coefficient**2)
+    assert round(sd, 4) == 0.9619
+    assert round(1 / sd, 2) == 1.04 and round(2 / sd, 2) == 2.08
+    assert round(math.erf(1 / sd / math.sqrt(2)), 2) == 0.70
+    assert round(math.erf(2 / sd / math.sqrt(2)), 2) == 0.96
+
+
+def test_understanding_q2_x1_separates_exactly_below_half_the_coefficient():
+    """Q2: the bands [−τ, τ] and [0.2734 − τ, 0.2734 + τ] are disjoint iff τ < 0.1367; between
+    0.1367 and 0.2734 the zero adversary still separates, from 0.2734 on it does not."""
+    coefficient = oracles.ExactOracle(CUBE, MAJORITY).csq(lambda x: x[:, 0])
+    assert coefficient == pytest.approx(70 / 256) and round(coefficient / 2, 4) == 0.1367
+    for tolerance, disjoint, zero_separates in [(0.13, True, True), (0.14, False, True),
+                                                (0.2, False, True), (0.3, False, False)]:
+        assert (coefficient - tolerance > tolerance) == disjoint
+        answers = [oracles.AdversarialOracle(CUBE, target, tolerance, "zero").csq(lambda x: x[:, 0])
+                   for target in (PARITY, MAJORITY)]
+        assert (answers[0] != answers[1]) == zero_separates
+
+
+def test_understanding_q3_three_valued_labels_have_mean_square_two():
+    """Q3: y = x1 + x2 is ±2 with probability 1/2 and 0 otherwise, so E[y²/4] = 0.5."""
+    y = POINTS[:, 0] + POINTS[:, 1]
+    assert np.mean(y**2 == 4) == 0.5 and np.mean(y**2 / 4) == 0.5
