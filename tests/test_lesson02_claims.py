@@ -212,3 +212,38 @@ def test_rth_largest_correlation_is_below_the_parseval_envelope(seed):
     for query in queries:
         ranked = np.sort(np.abs(boolean.fourier_coefficients(query)))[::-1]
         assert np.all(ranked <= 1 / np.sqrt(np.arange(1, 2**n + 1)) + 1e-12)
+
+
+# --------------------------------------------- check your understanding (notes/understanding.md)
+
+
+def test_understanding_q1_parseval_budget_of_the_near_parity_query():
+    """Q1: ⟨h, χ_S⟩ = 3686/4096 = 0.8999; the other 4095 parities share 1 − 0.8999² = 0.19,
+    mean square 4.6e-5 (rms 0.0068), largest 0.0259."""
+    n, target, _, near, _ = _lesson_queries()
+    correlations = _hadamard(n) @ near / 2**n
+    assert correlations[target] == 3686 / 4096 and round(correlations[target], 4) == 0.8999
+    others = np.delete(correlations, target)
+    assert round(float(np.sum(others**2)), 2) == 0.19
+    assert round(float(np.mean(others**2)), 6) == pytest.approx(4.6e-5, abs=1e-6)
+    assert round(math.sqrt(np.mean(others**2)), 4) == 0.0068
+    assert round(float(np.abs(others).max()), 4) == 0.0259
+
+
+def test_understanding_q2_random_query_spreads_its_weight():
+    """Q2: E[h²] = 0.317, Parseval count < 352, coefficient sd ≈ 0.0088, τ = 0.03 ≈ 3.4 sd,
+    expected count above τ ≈ 2.7, observed 2."""
+    n, _, _, _, bounded = _lesson_queries()
+    mean_square = float(np.mean(bounded**2))
+    assert round(mean_square, 3) == 0.317 and round(mean_square / 0.03**2) == 352
+    sd = math.sqrt(mean_square / 2**n)
+    assert round(sd, 4) == 0.0088 and round(0.03 / sd, 1) == 3.4
+    assert round(2**n * math.erfc(0.03 / sd / math.sqrt(2)), 1) == 2.7
+    assert int(np.sum(np.abs(_hadamard(n) @ bounded / 2**n) > 0.03)) == 2
+
+
+def test_understanding_q3_majority_of_three_spectrum():
+    """Q3: Maj_3 has W = (0, 3/4, 0, 1/4), summing to 1, and W¹ = 0.75 > 2/π."""
+    weights = boolean.degree_weights(boolean.majority_on_cube(3))
+    assert weights.tolist() == [0.0, 0.75, 0.0, 0.25]
+    assert weights[1] > 2 / math.pi
