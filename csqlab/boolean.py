@@ -38,7 +38,16 @@ from itertools import combinations
 
 import numpy as np
 
-from csqlab._validation import _check_int, _check_real, _finite_array, _generator, _is_torch  # noqa: F401 (re-exported)
+from csqlab._validation import (  # noqa: F401 (re-exported)
+    _check_cube_dimension,
+    _check_int,
+    _check_memory,
+    _check_real,
+    _finite_array,
+    _generator,
+    _is_torch,
+    _reject_complex,
+)
 
 __all__ = [
     "cube",
@@ -75,6 +84,12 @@ __all__ = [
 
 
 
+
+
+#: Most subsets :func:`subsets_of_degree` lists.
+MAX_SUBSETS = 2_000_000
+#: Largest ``n`` of :func:`majority_fourier_weights` (exact rational sums, ~0.3 s).
+MAX_MAJORITY_N = 2001
 
 
 def _check_tolerance(tolerance, name: str = "tolerance") -> float:
@@ -118,14 +133,16 @@ def cube(n: int, dtype=np.int8, *, start: int = 0, stop: int | None = None) -> n
     ``x_j = 1 − 2·((i >> j) & 1)``. The full cube has ``2**n · n`` entries: use
     ``start``/``stop`` to walk a large cube in blocks (as :class:`csqlab.oracles.Cube` does),
     and :func:`parity_on_cube` or :func:`majority_on_cube` to get a function's values
-    without building the points at all.
+    without building the points at all. ``n ≤ 62`` (int64 row indices) and at most 2 GiB
+    of result (``(stop − start) · n`` entries; the full int8 cube up to ``n = 26``).
     """
-    n = _check_int(n, "n", 1)
+    n = _check_int(n, "n", 1, 62, lambda v: "row indices beyond int64")
     size = 1 << n
     start = _check_int(start, "start", 0)
     stop = size if stop is None else _check_int(stop, "stop", 0)
     if not start <= stop <= size:
         raise ValueError(f"start and stop must satisfy 0 <= start <= stop <= 2**n, got {start}, {stop}")
+    _check_memory(9.0 * (stop - start) * n, "n (or stop - start)", f"{stop - start} cube points")
     index = np.arange(start, stop, dtype=np.int64)[:, None]
     bits = (index >> np.arange(n, dtype=np.int64)) & 1
     return (1 - 2 * bits).astype(dtype)
@@ -133,9 +150,11 @@ def cube(n: int, dtype=np.int8, *, start: int = 0, stop: int | None = None) -> n
 
 def random_cube_points(n: int, n_samples: int, rng=None, *, seed: int | None = None,
                        dtype=np.float64) -> np.ndarray:
-    """``n_samples`` i.i.d. uniform points of ``{−1,+1}^n``, shape ``(n_samples, n)``."""
+    """``n_samples`` i.i.d. uniform points of ``{−1,+1}^n``, shape ``(n_samples, n)``.
+    At most 2 GiB of points (``n_samples · n`` entries)."""
     n = _check_int(n, "n", 1)
     n_samples = _check_int(n_samples, "n_samples", 1)
+    _check_memory(9.0 * n_samples * n, "n_samples * n", "the sampled points")
     generator = _generator(rng, seed)
     bits = generator.integers(0, 2, size=(n_samples, n), dtype=np.int8)
     return (1 - 2 * bits).astype(dtype)
@@ -181,17 +200,25 @@ def mask_to_subset(mask: int) -> tuple[int, ...]:
 
 
 def subsets_of_degree(n: int, k: int) -> list[tuple[int, ...]]:
-    """All ``C(n, k)`` subsets of ``{0..n−1}`` of size ``k``, as sorted index tuples."""
+    """All ``C(n, k)`` subsets of ``{0..n−1}`` of size ``k``, as sorted index tuples.
+    At most ``MAX_SUBSETS = 2·10^6`` subsets (a list of tuples, ~0.5 GB)."""
     n = _check_int(n, "n", 1)
     k = _check_int(k, "k", 0)
     if k > n:
         raise ValueError(f"k must be <= n = {n}, got {k}")
+    log_count = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    count = math.comb(n, k) if log_count < math.log(MAX_SUBSETS) + 1 else math.inf
+    if count > MAX_SUBSETS:
+        raise ValueError(f"n, k too large: C({n}, {k}) subsets is more than MAX_SUBSETS = "
+                         f"{MAX_SUBSETS} (about {math.exp(min(log_count, 700)) * (56 + 8 * k):.3g}"
+                         " bytes of tuples)")
     return list(combinations(range(n), k))
 
 
 def subset_sizes(n: int) -> np.ndarray:
-    """``|S|`` for every bitmask ``S`` in ``0..2**n−1`` (popcount), dtype uint8."""
-    n = _check_int(n, "n", 0)
+    """``|S|`` for every bitmask ``S`` in ``0..2**n−1`` (popcount), dtype uint8.
+    At most 2 GiB of result (``n ≤ 31``)."""
+    n = _check_cube_dimension(n, "n", 1.0, "the subset sizes", minimum=0)
     sizes = np.zeros(1, dtype=np.uint8)
     for _ in range(n):
         # masks with bit j set are the masks below 2**j plus 2**j: one more element each
@@ -222,8 +249,9 @@ def parity_on_cube(subset, n: int, dtype=np.float64) -> np.ndarray:
 
     Built as the tensor product ``⊗_j (1, ±1)`` (``−1`` exactly for ``j ∈ S``), so no
     ``2**n × n`` array of points is made; it is row ``mask_S`` of ``H_n``.
+    Refused (ValueError) beyond 2 GiB of result: ``n ≤ 28`` for float64.
     """
-    n = _check_int(n, "n", 1)
+    n = _check_cube_dimension(n, "n", 8.0, "the parity's values")
     mask = subset_to_mask(subset, n)
     values = np.ones(1, dtype=dtype)
     for j in range(n):
@@ -234,9 +262,15 @@ def parity_on_cube(subset, n: int, dtype=np.float64) -> np.ndarray:
 
 
 def parities_on_cube(subsets: Iterable, n: int, dtype=np.float64) -> np.ndarray:
-    """Stack of :func:`parity_on_cube` for each subset: shape ``(m, 2**n)``."""
-    n = _check_int(n, "n", 1)
-    rows = [parity_on_cube(subset, n, dtype) for subset in subsets]
+    """Stack of :func:`parity_on_cube` for each subset: shape ``(m, 2**n)``.
+    Refused (ValueError) beyond 2 GiB of result (``m · 2**n`` float64 entries)."""
+    n = _check_cube_dimension(n, "n", 8.0, "the parities' values")
+    if isinstance(subsets, (list, tuple)):
+        _check_memory(8.0 * len(subsets) * 2.0**n, "subsets", "the stack of parities")
+    rows = []
+    for subset in subsets:
+        rows.append(parity_on_cube(subset, n, dtype))
+        _check_memory(8.0 * len(rows) * 2.0**n, "subsets", "the stack of parities")
     if not rows:
         return np.zeros((0, 1 << n), dtype=dtype)
     return np.stack(rows)
@@ -247,8 +281,9 @@ def majority_on_cube(n: int, dtype=np.float64) -> np.ndarray:
 
     ``Σ_j x_j = n − 2|bits of i|``. Known Fourier facts (O'Donnell, Ch. 5): ``Maj_n``
     has weight only on odd levels and ``f̂({j}) = C(n−1, (n−1)/2) / 2^{n−1}``.
+    Refused (ValueError) beyond 2 GiB of result: ``n ≤ 28`` for float64.
     """
-    n = _check_int(n, "n", 1)
+    n = _check_cube_dimension(n, "n", 17.0, "Majority's values")
     if n % 2 == 0:
         raise ValueError(f"n must be odd for Majority (no ties), got {n}")
     coordinate_sum = n - 2 * subset_sizes(n).astype(np.int64)
@@ -261,8 +296,9 @@ def and_on_cube(n: int, dtype=np.float64) -> np.ndarray:
     ``AND_n = 1 − 2·Π_j (1 − x_j)/2`` gives ``f̂(∅) = 1 − 2^{1−n}`` and
     ``f̂(S) = −(−1)^{|S|} 2^{1−n}`` for ``S ≠ ∅``: the weight sits almost entirely at
     degree 0 (``W^k = C(n, k)·4^{1−n}`` for ``k ≥ 1``). The all-(−1) point is the last row.
+    Refused (ValueError) beyond 2 GiB of result: ``n ≤ 28`` for float64.
     """
-    n = _check_int(n, "n", 1)
+    n = _check_cube_dimension(n, "n", 8.0, "AND's values")
     values = np.ones(1 << n, dtype=dtype)
     values[-1] = -1
     return values
@@ -274,8 +310,9 @@ def tribes_on_cube(n: int, width: int, dtype=np.float64) -> np.ndarray:
     Blocks are ``{0..width−1}, {width..2·width−1}, …``; when ``width`` does not divide
     ``n`` the last block is shorter. ``f(x) = −1`` iff some block has all its
     coordinates equal to −1. ``width = n`` gives :func:`and_on_cube`.
+    Refused (ValueError) beyond 2 GiB of result: ``n ≤ 28`` for float64.
     """
-    n = _check_int(n, "n", 1)
+    n = _check_cube_dimension(n, "n", 17.0, "Tribes' values")
     width = _check_int(width, "width", 1)
     if width > n:
         raise ValueError(f"width must be <= n = {n}, got {width}")
@@ -292,10 +329,12 @@ def threshold_on_cube(weights, threshold: float = 0.0, dtype=np.float64) -> np.n
 
     Ties (``Σ_j w_j x_j = θ`` exactly) are mapped to ``+1``. All-equal weights and
     ``θ = 0`` give Majority for odd ``n``; generic (e.g. Gaussian) weights have no ties.
+    Refused (ValueError) beyond 2 GiB of result: ``len(weights) ≤ 27``.
     """
     weights = _finite_array(weights, "weights")
     if weights.ndim != 1 or weights.size < 1:
         raise ValueError(f"weights must have shape (n,) with n >= 1, got shape {weights.shape}")
+    _check_cube_dimension(weights.size, "weights (its length n)", 16.0, "the threshold's values")
     threshold = _check_real(threshold, "threshold")
     linear = np.zeros(1)
     for weight in weights:
@@ -310,8 +349,9 @@ def random_boolean_on_cube(n: int, rng=None, *, seed: int | None = None,
 
     Each ``f̂(S)`` has mean 0 and variance ``2^{−n}``, so ``E[W^k] = C(n, k)/2^n``:
     a random function's weight follows the binomial distribution of ``|S|``.
+    Refused (ValueError) beyond 2 GiB of result: ``n ≤ 28`` for float64.
     """
-    n = _check_int(n, "n", 1)
+    n = _check_cube_dimension(n, "n", 16.0, "the random function's values")
     generator = _generator(rng, seed)
     return (1 - 2 * generator.integers(0, 2, size=1 << n)).astype(dtype)
 
@@ -326,8 +366,11 @@ def majority_fourier_weights(n: int) -> np.ndarray:
     and ``Maĵ_n(S) = 0`` for even ``k``; ``W^k = C(n, k)·Maĵ_n(S)²``. Computed in exact
     rational arithmetic, so any ``n`` works (the transform needs ``2^n`` values).
     ``k = 1`` gives ``n·(C(n−1, (n−1)/2)/2^{n−1})²``, which decreases to ``2/π``.
+    ``n ≤ MAX_MAJORITY_N = 2001`` (the exact sums take time growing like ``n³``:
+    ~0.3 s at the limit, minutes at ``n = 10^4``).
     """
-    n = _check_int(n, "n", 1)
+    n = _check_int(n, "n", 1, MAX_MAJORITY_N,
+                   lambda v: f"about {0.3 * (v / MAX_MAJORITY_N) ** 3:.3g} s")
     if n % 2 == 0:
         raise ValueError(f"n must be odd for Majority (no ties), got {n}")
     half = (n - 1) // 2
@@ -365,8 +408,9 @@ def bent_on_cube(coordinates, n: int, dtype=np.float64) -> np.ndarray:
     As a bounded query it has correlation ``2^{−h}`` with ``4^h`` parities: for ``τ`` just
     below ``2^{−h}`` it sees ``≈ 1/τ²`` of them, nearly the most the counting lemma allows
     (lesson 3). ``coordinates = ()`` gives the constant 1.
+    Refused (ValueError) beyond 2 GiB of result: ``n ≤ 28`` for float64.
     """
-    n = _check_int(n, "n", 1)
+    n = _check_cube_dimension(n, "n", 8.0, "the bent function's values")
     indices = [_check_int(j, "coordinates index", 0) for j in coordinates]
     if len(indices) % 2:
         raise ValueError(f"coordinates must hold an even number of indices, got {len(indices)}")
@@ -475,6 +519,7 @@ def walsh_hadamard(values):
     Accepts numpy arrays, torch tensors (result is a tensor) and array-likes; integer
     input is converted to float64, float32 stays float32.
     """
+    _reject_complex(values, "values")
     if _is_torch(values):
         copy = values.clone() if values.is_floating_point() else values.double()
         return walsh_hadamard_(copy.contiguous())

@@ -36,7 +36,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from csqlab._validation import _check_int, _check_real, _finite_array, _generator  # noqa: F401 (re-exported)
+from csqlab._validation import _check_int, _check_memory, _check_real, _finite_array, _generator  # noqa: F401 (re-exported)
 
 __all__ = [
     "hermite",
@@ -64,6 +64,26 @@ __all__ = [
 #: Largest tensor-product grid :func:`gauss_hermite_expectation` will build.
 #: ``40**4 = 2 560 000`` fits; ``40**5`` does not (use Monte Carlo there).
 MAX_QUADRATURE_NODES = 4_000_000
+#: Largest Hermite degree (``k``, ``max_degree``, ``n_terms``): the recurrences loop ``k``
+#: times (~0.1 s at the limit for a few points).
+MAX_HERMITE_DEGREE = 100_000
+#: Most Gauss–Hermite nodes: numpy's ``hermegauss`` returns NaN weights beyond 371.
+MAX_GAUSS_HERMITE_POINTS = 300
+#: Most Gauss–Legendre nodes per panel or sector (``points_per_panel``, ``n_angular``):
+#: ``leggauss`` solves an eigenproblem of that size (~0.1 s at the limit).
+MAX_LEGENDRE_POINTS = 1000
+#: Most Monte Carlo draws (``n_samples``), drawn in chunks (about a minute at the limit).
+MAX_SAMPLES = 10**9
+
+
+def _degree(value, name: str) -> int:
+    return _check_int(value, name, 0, MAX_HERMITE_DEGREE,
+                      lambda v: f"{v} recurrence steps, about {v / 1e6:.3g} s per point")
+
+
+def _legendre_points(value, name: str) -> int:
+    return _check_int(value, name, 2, MAX_LEGENDRE_POINTS,
+                      lambda v: f"a {v} x {v} eigenproblem, about {8.0 * v * v / 2**20:.3g} MiB")
 
 # Beyond |z| = 38 the standard Gaussian density is below 1e-313: truncating the
 # real line there changes no expectation of a polynomially growing function.
@@ -144,9 +164,16 @@ def hermite(k: int, x, *, normalised: bool = False, all_degrees: bool = False) -
     x : array of evaluation points (any shape).
     normalised : return ``h_k`` instead of ``He_k``.
     all_degrees : return every degree ``0..k`` stacked, shape ``(k + 1,) + x.shape``.
+
+    ``k ≤ MAX_HERMITE_DEGREE = 10^5``; with ``all_degrees`` at most 2 GiB of result.
     """
-    k = _check_int(k, "k")
+    k = _degree(k, "k")
     x = _finite_array(x, "x")
+    if all_degrees:
+        _check_memory(8.0 * (k + 1) * x.size, "k", "all degrees 0..k at every point")
+    if k * x.size > 10**9:
+        raise ValueError(f"k * x.size must be at most 10**9 (recurrence steps), got "
+                         f"{k * x.size}: about {k * x.size / 3e8:.3g} s")
     out = np.empty((k + 1,) + x.shape) if all_degrees else None
     previous, current = np.zeros_like(x), np.ones_like(x)
     if out is not None:
@@ -174,7 +201,7 @@ def multivariate_hermite(alpha: Sequence[int], x, *, normalised: bool = False) -
     """
     if isinstance(alpha, (str, bytes)) or not isinstance(alpha, (Sequence, np.ndarray)):
         raise TypeError(f"alpha must be a sequence of non-negative integers, got {alpha!r}")
-    alpha = [_check_int(a, "alpha entries") for a in alpha]
+    alpha = [_degree(a, "alpha entries") for a in alpha]
     if not alpha:
         raise ValueError("alpha must have at least one entry (one degree per coordinate)")
     x = _finite_array(x, "x")
@@ -203,9 +230,11 @@ def gauss_hermite_rule(n_points: int) -> tuple[np.ndarray, np.ndarray]:
 
     ``Σ_i w_i p(z_i) = E_{z~N(0,1)}[p(z)]`` exactly for polynomials ``p`` of degree
     ``≤ 2·n_points − 1``; the weights are ``hermegauss`` weights divided by ``sqrt(2π)``
-    and sum to 1.
+    and sum to 1. ``n_points ≤ MAX_GAUSS_HERMITE_POINTS = 300`` (numpy's rule breaks down,
+    NaN weights, beyond 371 points).
     """
-    n_points = _check_int(n_points, "n_points", 1)
+    n_points = _check_int(n_points, "n_points", 1, MAX_GAUSS_HERMITE_POINTS,
+                          lambda v: "NaN weights from numpy's hermegauss beyond 371 points")
     nodes, weights = _gauss_hermite_rule_cached(n_points)
     return nodes.copy(), weights.copy()
 
@@ -225,12 +254,16 @@ def gauss_hermite_expectation(fn: Callable[[np.ndarray], np.ndarray], dim: int,
     """
     _check_callable(fn, "fn")
     dim = _check_int(dim, "dim", 1)
-    n_points = _check_int(n_points, "n_points", 1)
-    n_nodes = n_points**dim
-    if n_nodes > MAX_QUADRATURE_NODES:
+    n_points = _check_int(n_points, "n_points", 1, MAX_GAUSS_HERMITE_POINTS,
+                          lambda v: "NaN weights from numpy's hermegauss beyond 371 points")
+    # compare in logs first: n_points**dim for a huge dim would take forever to form
+    too_many = dim * math.log(max(n_points, 1)) > math.log(MAX_QUADRATURE_NODES) + 1
+    n_nodes = n_points**dim if not too_many else MAX_QUADRATURE_NODES + 1
+    if too_many or n_nodes > MAX_QUADRATURE_NODES:
+        count = f"about 10^{dim * math.log10(n_points):.4g}" if too_many else f"{n_nodes}"
         raise ValueError(
             f"tensor-product quadrature with n_points={n_points} in dim={dim} needs "
-            f"n_points**dim = {n_nodes} nodes, more than {MAX_QUADRATURE_NODES}; "
+            f"n_points**dim = {count} nodes, more than {MAX_QUADRATURE_NODES}; "
             "lower n_points or dim, or use monte_carlo_expectation"
         )
     nodes, weights = _gauss_hermite_rule_cached(n_points)
@@ -282,7 +315,7 @@ def half_line_expectation(fn: Activation, kinks=(0.0,), points_per_panel: int = 
     (BACKGROUND §8, pitfall 4). ``fn`` maps a 1-D array to an array of the same length.
     """
     _check_callable(fn, "fn")
-    points_per_panel = _check_int(points_per_panel, "points_per_panel", 2)
+    points_per_panel = _legendre_points(points_per_panel, "points_per_panel")
     nodes, weights = _half_line_rule(tuple(_check_kinks(kinks)), points_per_panel)
     return float(weights @ _evaluate(fn, nodes, len(nodes), "fn", "a 1-D array"))
 
@@ -305,8 +338,8 @@ def polar_expectation(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], kink_a
     so the rule converges spectrally. ``fn(s, t)`` takes two 1-D arrays and returns one.
     """
     _check_callable(fn, "fn")
-    n_angular = _check_int(n_angular, "n_angular", 2)
-    points_per_panel = _check_int(points_per_panel, "points_per_panel", 2)
+    n_angular = _legendre_points(n_angular, "n_angular")
+    points_per_panel = _legendre_points(points_per_panel, "points_per_panel")
     lines = _check_kinks(kink_angles, "kink_angles")
     angles = sorted({(a + shift) % (2.0 * math.pi) for a in lines for shift in (0.0, math.pi)})
     if angles:
@@ -348,7 +381,9 @@ def monte_carlo_expectation(fn: Callable[[np.ndarray], np.ndarray], dim: int, n_
     """
     _check_callable(fn, "fn")
     dim = _check_int(dim, "dim", 1)
-    n_samples = _check_int(n_samples, "n_samples", 2)
+    n_samples = _check_int(n_samples, "n_samples", 2, MAX_SAMPLES,
+                           lambda v: f"{v} draws, about {v * 6e-8:.3g} s or more")
+    _check_memory(8.0 * min(n_samples, _CHUNK_ROWS) * dim, "dim", "one chunk of draws")
     generator = _generator(rng, seed)
     count, mean, sum_squares = 0, 0.0, 0.0
     for start in range(0, n_samples, _CHUNK_ROWS):
@@ -377,9 +412,9 @@ def relu_hermite_coefficients(max_degree: int, *, normalised: bool = False) -> n
     ``(−1)^{m/2+1} (m−3)!! / sqrt(2π)`` (even m ≥ 2, ``(−1)!! = 1``).
     With ``normalised=True`` returns ``c_m = f̂_m / sqrt(m!)`` (the ``h_m`` basis), which
     decays like ``m^{−5/4}``. Only degrees 1 and even degrees are non-zero: the
-    activation/degree parity trap of lesson 6.
+    activation/degree parity trap of lesson 6. ``max_degree ≤ MAX_HERMITE_DEGREE = 10^5``.
     """
-    max_degree = _check_int(max_degree, "max_degree")
+    max_degree = _degree(max_degree, "max_degree")
     log_coefficients = np.full(max_degree + 1, -np.inf)
     signs = np.zeros(max_degree + 1)
     log_coefficients[0], signs[0] = -math.log(_SQRT_2PI), 1.0
@@ -397,8 +432,9 @@ def sign_hermite_coefficients(max_degree: int, *, normalised: bool = False) -> n
     ``f̂_m = E[sign(z) He_m(z)] = sqrt(2/π) (−1)^{(m−1)/2} (m−2)!!`` for odd ``m``
     (``(−1)!! = 1``) and ``0`` for even ``m`` (BACKGROUND §3.4). ``normalised=True``
     returns ``c_m = f̂_m / sqrt(m!)``; ``Σ_m c_m² = E[sign²] = 1``.
+    ``max_degree ≤ MAX_HERMITE_DEGREE = 10^5``.
     """
-    max_degree = _check_int(max_degree, "max_degree")
+    max_degree = _degree(max_degree, "max_degree")
     log_coefficients = np.full(max_degree + 1, -np.inf)
     signs = np.zeros(max_degree + 1)
     for m in range(1, max_degree + 1, 2):
@@ -449,8 +485,9 @@ def hermite_coefficients(activation, max_degree: int, *, normalised: bool = Fals
     named activations and quadrature otherwise; ``method="quadrature"`` forces
     :func:`half_line_expectation`-style quadrature split at ``kinks`` (the normalised
     ``h_k`` are evaluated by their stable recurrence, then scaled by ``sqrt(k!)``).
+    ``max_degree ≤ MAX_HERMITE_DEGREE = 10^5``, ``points_per_panel ≤ 1000``.
     """
-    max_degree = _check_int(max_degree, "max_degree")
+    max_degree = _degree(max_degree, "max_degree")
     if method not in {"auto", "closed_form", "quadrature"}:
         raise ValueError(f"method must be 'auto', 'closed_form' or 'quadrature', got {method!r}")
     fn = _activation(activation)
@@ -459,7 +496,7 @@ def hermite_coefficients(activation, max_degree: int, *, normalised: bool = Fals
         raise ValueError("method='closed_form' needs activation 'relu' or 'sign'")
     if named and method != "quadrature":
         return _CLOSED_FORMS[activation](max_degree, normalised=normalised)
-    points_per_panel = _check_int(points_per_panel, "points_per_panel", 2)
+    points_per_panel = _legendre_points(points_per_panel, "points_per_panel")
     nodes, weights = _half_line_rule(tuple(_check_kinks(kinks)), points_per_panel)
     values = _evaluate(fn, nodes, len(nodes), "activation", "a 1-D array")
     basis = hermite(max_degree, nodes, normalised=True, all_degrees=True)
@@ -551,7 +588,8 @@ def mehler_density(x, y, rho: float, n_terms: int) -> np.ndarray:
     both on a grid). Broadcast over ``x`` and ``y``.
     """
     rho = _check_rho(rho, strict=True)
-    n_terms = _check_int(n_terms, "n_terms", 1)
+    n_terms = _check_int(n_terms, "n_terms", 1, MAX_HERMITE_DEGREE,
+                         lambda v: f"{v} terms, about {v / 1e6:.3g} s per point")
     x, y = np.broadcast_arrays(_finite_array(x, "x"), _finite_array(y, "y"))
     series = np.zeros(x.shape)
     previous_x, current_x = np.zeros(x.shape), np.ones(x.shape)
@@ -577,6 +615,7 @@ def random_unit_vectors(n_vectors: int, dim: int, rng=None, *, seed: int | None 
     """
     n_vectors = _check_int(n_vectors, "n_vectors", 1)
     dim = _check_int(dim, "dim", 1)
+    _check_memory(16.0 * n_vectors * dim, "n_vectors * dim", "the vectors")
     generator = _generator(rng, seed)
     vectors = generator.standard_normal((n_vectors, dim))
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -626,7 +665,7 @@ def ridge_correlation_monte_carlo(u, v, degree: int, n_samples: int, rng=None, *
     The empirical route to :func:`ridge_correlation` (returns ``(estimate, standard_error)``
     from ``n_samples`` Gaussian draws in ``R^dim``; ``u`` and ``v`` are unit vectors).
     """
-    degree = _check_int(degree, "degree")
+    degree = _degree(degree, "degree")
     u, v = _unit_rows(u, "u"), _unit_rows(v, "v")
     if u.ndim != 1 or v.ndim != 1 or u.shape != v.shape:
         raise ValueError(f"u and v must be unit vectors of the same shape (dim,), got {u.shape} "

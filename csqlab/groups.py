@@ -102,6 +102,13 @@ MAX_ELEMENTS = 100_000
 """Default limit on the number of group elements that may be enumerated (S_8 has 40320)."""
 
 MAX_SUBSETS = 2_000_000
+#: Largest ``n`` of the closed-form orbit counts (:func:`necklace_count`,
+#: :func:`bracelet_count`, :func:`cyclic_subset_orbit_count`,
+#: :func:`dihedral_subset_orbit_count`): they sum over the divisors of ``n`` found by trial
+#: division and the answer has about ``n log2(c)`` bits (~0.1 s at the limit).
+MAX_ORBIT_COUNT_N = 10**5
+#: Largest ``m`` of :func:`euler_phi` (trial division up to ``√m``, ~0.3 s at the limit).
+MAX_TOTIENT = 10**12
 """Default limit on C(n, k) for :func:`subset_orbits`."""
 
 
@@ -1054,7 +1061,8 @@ def burnside_count(group: PermutationGroup, n_colours: int = 2, k: int | None = 
 
 def euler_phi(m: int) -> int:
     """Euler's totient φ(m) = #{1 <= j <= m : gcd(j, m) = 1}."""
-    m = _check_int(m, "m", 1)
+    m = _check_int(m, "m", 1, MAX_TOTIENT,
+                   lambda v: f"trial division up to {math.isqrt(v)}, about {math.isqrt(v) / 3e6:.3g} s")
     result, rest, p = m, m, 2
     while p * p <= rest:
         if rest % p == 0:
@@ -1067,23 +1075,39 @@ def euler_phi(m: int) -> int:
     return result
 
 
+def _check_orbit_n(n, minimum: int = 1) -> int:
+    return _check_int(n, "n", minimum, MAX_ORBIT_COUNT_N,
+                      lambda v: f"{v} trial divisions, about {v / 1e7:.3g} s, and an answer of up to {v} bits or more")
+
+
+def _check_answer_bits(n: int, colours: int) -> None:
+    bits = n * math.log2(max(colours, 2))
+    if bits > 10**8:
+        raise ValueError(f"n_colours too large for n = {n}: the count has about {bits:.3g} bits "
+                         f"(limit 10**8 bits, 12 MB)")
+
+
 def _divisors(m: int) -> list[int]:
     return [d for d in range(1, m + 1) if m % d == 0]
 
 
 def necklace_count(n: int, n_colours: int = 2) -> int:
     """C_n-orbits of c-colourings (necklaces), from the cycle index of C_n:
-    ``(1/n) Σ_{d | n} φ(d) c^{n/d}`` (binary, n = 10: 108)."""
-    n = _check_int(n, "n", 1)
+    ``(1/n) Σ_{d | n} φ(d) c^{n/d}`` (binary, n = 10: 108).
+    ``n ≤ MAX_ORBIT_COUNT_N = 10^5`` and ``n log2(c) ≤ 10^8``."""
+    n = _check_orbit_n(n)
     c = _check_colours(n_colours)
+    _check_answer_bits(n, c)
     return sum(euler_phi(d) * c ** (n // d) for d in _divisors(n)) // n
 
 
 def bracelet_count(n: int, n_colours: int = 2) -> int:
     """D_n-orbits of c-colourings (bracelets, n >= 3): necklaces/2 plus the reflection
-    term, ``c^{(n+1)/2}/2`` for odd n and ``(c+1) c^{n/2} / 4`` for even n."""
-    n = _check_int(n, "n", minimum=3)
+    term, ``c^{(n+1)/2}/2`` for odd n and ``(c+1) c^{n/2} / 4`` for even n.
+    ``n ≤ MAX_ORBIT_COUNT_N = 10^5`` and ``n log2(c) ≤ 10^8``."""
+    n = _check_orbit_n(n, 3)
     c = _check_colours(n_colours)
+    _check_answer_bits(n, c)
     rotations = sum(euler_phi(d) * c ** (n // d) for d in _divisors(n))
     if n % 2:
         reflections = n * c ** ((n + 1) // 2)
@@ -1094,8 +1118,8 @@ def bracelet_count(n: int, n_colours: int = 2) -> int:
 
 def cyclic_subset_orbit_count(n: int, k: int) -> int:
     """C_n-orbits of k-subsets: ``(1/n) Σ_{d | gcd(n,k)} φ(d) C(n/d, k/d)``
-    (the shift by s has gcd(n,s) cycles of length n/gcd(n,s))."""
-    n = _check_int(n, "n", 1)
+    (the shift by s has gcd(n,s) cycles of length n/gcd(n,s)). ``n ≤ MAX_ORBIT_COUNT_N``."""
+    n = _check_orbit_n(n)
     k = _check_int(k, "k", minimum=0)
     if k > n:
         raise ValueError(f"k must be at most n = {n}, got {k}")
@@ -1107,8 +1131,8 @@ def dihedral_subset_orbit_count(n: int, k: int) -> int:
     a reflection of odd n has one fixed point and (n−1)/2 transpositions, so it fixes
     C((n−1)/2, ⌊k/2⌋) subsets; for even n, n/2 reflections have two fixed points
     (Σ_{f∈{0,1,2}, k−f even} C(2,f) C((n−2)/2, (k−f)/2) fixed subsets) and n/2 have none
-    (C(n/2, k/2) for even k)."""
-    n = _check_int(n, "n", minimum=3)
+    (C(n/2, k/2) for even k). ``n ≤ MAX_ORBIT_COUNT_N = 10^5``."""
+    n = _check_orbit_n(n, 3)
     k = _check_int(k, "k", minimum=0)
     if k > n:
         raise ValueError(f"k must be at most n = {n}, got {k}")
