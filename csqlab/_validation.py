@@ -58,6 +58,21 @@ def _check_memory(n_bytes: float, name: str, what: str) -> None:
         )
 
 
+def _check_cube_dimension(n, name: str = "n", bytes_per_point: float = 8.0,
+                          what: str = "the values on the cube", minimum: int = 1) -> int:
+    """``n`` for a result with ``bytes_per_point`` bytes for each of the ``2**n`` cube points,
+    refused (ValueError naming ``name``) beyond :data:`MAX_ARRAY_BYTES`, before ``2**n`` is
+    formed: float64 values allow ``n <= 28``."""
+    n = _check_int(n, name, minimum)
+    if bytes_per_point * 2.0 ** min(n, 1000) > MAX_ARRAY_BYTES:
+        raise ValueError(
+            f"{name} too large: {what} (2**{n} points) would take about "
+            f"{_format_bytes(bytes_per_point * 2.0 ** min(n, 1000))} of memory "
+            f"(limit {_format_bytes(MAX_ARRAY_BYTES)})"
+        )
+    return n
+
+
 def _reject_complex(values, name: str) -> None:
     """TypeError for complex (or string) arrays and tensors: casting them to real drops the
     imaginary part silently (numpy only warns)."""
