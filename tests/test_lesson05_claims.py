@@ -45,7 +45,7 @@ def test_lesson_gram_of_h0_to_h12_with_30_nodes_is_the_identity():
 
 # ----------------------------------------------------------------- section 2: kinks
 
-N_POINTS = [5, 10, 20, 40, 80, 160, 320]
+N_POINTS = [5, 10, 20, 40, 80, 160]  # the library allows at most 300 Gauss–Hermite points
 
 
 def _numpy_gauss_hermite(fn, n):
@@ -392,3 +392,30 @@ def test_ex5_4_rejects_unnormalised_hermite():
         return float(values.mean()), float(values.std(ddof=1) / math.sqrt(n_samples))
 
     assert lesson05.ex5_4(unnormalised).status == "failed"
+
+
+# --------------------------------------------- check your understanding (notes/understanding.md)
+
+
+def test_understanding_q1_relu_error_is_half_the_kink_error():
+    """Q1: at 40 nodes the ReLU error (0.00414) is half the |z| error (8.3e-3)."""
+    relu = gaussian.gauss_hermite_expectation(lambda x: np.maximum(x[:, 0], 0.0), 1, 40)
+    kink = gaussian.gauss_hermite_expectation(lambda x: np.abs(x[:, 0]), 1, 40)
+    relu_error, kink_error = relu - 1 / math.sqrt(2 * math.pi), kink - math.sqrt(2 / math.pi)
+    assert relu_error == pytest.approx(kink_error / 2, abs=1e-12)
+    assert round(relu_error, 5) == 0.00414 and f"{kink_error:.1e}" == "8.3e-03"
+
+
+def test_understanding_q2_samples_to_resolve_the_degree_4_correlation():
+    """Q2: (0.0058/0.0021)² ≈ 7.6, about 8×10^5 samples."""
+    assert round((0.0058 / 0.0021) ** 2, 1) == 7.6
+    assert round(1e5 * (0.0058 / 0.0021) ** 2, -5) == 8e5
+
+
+def test_understanding_q3_limit_ratio_is_the_degree_4_share():
+    """Q3: c_4² = 0.00663, 0.5 − (c_0² + c_1² + c_2²) = 0.01127, share 0.589; ReLU's c_5 = 0."""
+    c = gaussian.relu_hermite_coefficients(400, normalised=True)
+    remaining = 0.5 - float(np.sum(c[:4] ** 2))
+    assert c[3] == 0 and c[5] == 0
+    assert round(float(c[4] ** 2), 5) == 0.00663 and round(remaining, 5) == 0.01127
+    assert round(float(c[4] ** 2) / remaining, 3) == 0.589
