@@ -71,25 +71,11 @@ _NOTES_CITATION = re.compile(r"\b(PAPER|BACKGROUND)(?:\.md)?\s*(§\s*[\d.]*\d|no
 # detail); the detail is the reference as written for ``repo-reference`` and ``None`` for
 # ``cell-length``. Delete an entry once its cell is fixed (a stale entry is reported).
 KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
-    # 01_learning_from_statistics.ipynb
-    ('01_learning_from_statistics.ipynb', 'cell-01', 'cell-length', None),  # cell 1
-    ('01_learning_from_statistics.ipynb', 'cell-02', 'repo-reference', 'PAPER.md'),  # cell 2
-    ('01_learning_from_statistics.ipynb', 'cell-10', 'cell-length', None),  # cell 10
-    ('01_learning_from_statistics.ipynb', 'cell-30', 'cell-length', None),  # cell 30
-    ('01_learning_from_statistics.ipynb', 'cell-33', 'repo-reference', 'BACKGROUND.md'),  # cell 33
-    ('01_learning_from_statistics.ipynb', 'cell-33', 'repo-reference', 'PAPER.md'),  # cell 33
-    # 02_fourier_parities.ipynb
-    ('02_fourier_parities.ipynb', 'cell-14', 'cell-length', None),  # cell 14
-    ('02_fourier_parities.ipynb', 'cell-21', 'cell-length', None),  # cell 21
-    ('02_fourier_parities.ipynb', 'cell-38', 'cell-length', None),  # cell 38
     # 03_counting_lemma.ipynb
     ('03_counting_lemma.ipynb', 'cell-13', 'cell-length', None),  # cell 13
     ('03_counting_lemma.ipynb', 'cell-31', 'cell-length', None),  # cell 31
     # 04_gd_is_csq.ipynb
     ('04_gd_is_csq.ipynb', 'cell-03', 'cell-length', None),  # cell 3
-    # 05_gaussian_hermite.ipynb
-    ('05_gaussian_hermite.ipynb', 'cell-18', 'cell-length', None),  # cell 18
-    ('05_gaussian_hermite.ipynb', 'cell-39', 'cell-length', None),  # cell 39
     # 06_hard_functions.ipynb
     ('06_hard_functions.ipynb', 'cell-14', 'repo-reference', 'BACKGROUND §8.1'),  # cell 14
     ('06_hard_functions.ipynb', 'cell-22', 'cell-length', None),  # cell 22
