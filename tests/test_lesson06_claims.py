@@ -341,3 +341,37 @@ def test_exercise_6_3_rejects_wrong_planes():
     assert lesson06.ex6_3(no_alternation).status == "failed"
     assert lesson06.ex6_3(wrong_angles).status == "failed"
     assert lesson06.ex6_3(flipped_signs).status == "failed"
+
+
+# --------------------------------------------- check your understanding (notes/understanding.md)
+
+
+def test_understanding_q1_sigmoid_parities_by_k():
+    """Q1: sigmoid = 1/2 + tanh(z/2)/2; k = 2 is zero, k = 3 has norm² 0.0098."""
+    z = np.linspace(-5, 5, 11)
+    assert np.allclose(expit(z), 0.5 + np.tanh(z / 2) / 2)
+    with pytest.raises(ValueError):
+        hard.parity_of_activations_norm_squared(2, "sigmoid")
+    assert round(hard.parity_of_activations_norm_squared(3, "sigmoid"), 4) == 0.0098
+
+
+def test_understanding_q2_small_plane_family_gives_almost_nothing():
+    """Q2: γ = 0.4459 needs τ > 0.67 and gives at most 8(1 − γ)/2 ≈ 2.2 queries; at d = 512
+    γ = 1.11e-4 needs only τ > 0.0105."""
+    gamma = hard.hidden_plane_family(6, 4, n_planes=8, seed=3).gamma
+    assert round(gamma, 4) == 0.4459 and round(math.sqrt(gamma), 2) == 0.67
+    assert round(8 * (1 - gamma) / 2, 1) == 2.2
+    big = hard.hidden_plane_family(512, 4, planes=hard.random_planes(100, 512, seed=512)).gamma
+    assert f"{big:.2e}" == "1.11e-04" and round(math.sqrt(big), 4) == 0.0105
+
+
+def test_understanding_q3_bounds_recomputed_from_the_printed_values():
+    """Q3: 10^23.52·2^-20/2 = 10^17.20; 10^2.89(0.03125 − 0.000977)/2 ≈ 11.7; at 2^20 the
+    tolerance costs 12.04 and 3 orders of magnitude; √d/(4 ln 10) ≈ 111."""
+    assert round(23.52 + math.log10(2**-20 / 2), 2) == 17.20
+    assert round(10**2.89 * (0.03125 - 0.000977) / 2, 1) == 11.7
+    assert round(1024**-0.25, 3) == 0.177
+    assert round(-math.log10(2**-40), 2) == 12.04 and round(-math.log10(2**-10)) == 3
+    assert round(102.03 - 12.04 - 0.30, 1) == 89.7 and round(102.03 + math.log10(2**-41), 1) == 89.7
+    assert round(110.60 + math.log10((2**-10 - 2**-20) / 2), 2) == 107.29
+    assert round(math.sqrt(2**20) / (4 * math.log(10))) == 111
