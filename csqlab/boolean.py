@@ -212,6 +212,10 @@ def subsets_of_degree(n: int, k: int) -> list[tuple[int, ...]]:
         raise ValueError(f"n, k too large: C({n}, {k}) subsets is more than MAX_SUBSETS = "
                          f"{MAX_SUBSETS} (about {math.exp(min(log_count, 700)) * (56 + 8 * k):.3g}"
                          " bytes of tuples)")
+    if k == 0:  # combinations would first copy range(n) into a tuple
+        return [()]
+    # the tuples, and the copy of range(n) that combinations makes first
+    _check_memory(count * (56.0 + 8 * k) + 8.0 * n, "n", "the subsets")
     return list(combinations(range(n), k))
 
 
@@ -559,7 +563,8 @@ def degree_weights(values) -> np.ndarray:
     squared = fourier_coefficients(array) ** 2
     sizes = subset_sizes(n)
     batch = squared.reshape(-1, squared.shape[-1])
-    weights = np.stack([np.bincount(sizes, weights=row, minlength=n + 1) for row in batch])
+    weights = np.stack([np.bincount(sizes, weights=row, minlength=n + 1) for row in batch]
+                       or [np.zeros(0)]).reshape(len(batch), n + 1)
     return weights.reshape(*array.shape[:-1], n + 1)
 
 

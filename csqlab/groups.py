@@ -188,8 +188,9 @@ def _row_keys(rows: np.ndarray) -> np.ndarray:
 
 
 def identity(n: int) -> np.ndarray:
-    """The identity permutation ``[0, 1, ..., n-1]``."""
-    return np.arange(_check_int(n, "n", 1), dtype=np.int64)
+    """The identity permutation ``[0, 1, ..., n-1]`` (``n ≤ 2^28``: 2 GiB of int64)."""
+    n = _check_int(n, "n", 1, 2**28, lambda v: f"about {8 * v / 2**30:.3g} GiB of memory")
+    return np.arange(n, dtype=np.int64)
 
 
 def compose(g, h) -> np.ndarray:
@@ -450,6 +451,8 @@ def _closure(generators: np.ndarray, degree: int, limit: int, name: str) -> np.n
 def trivial(n: int) -> PermutationGroup:
     """The trivial group {e} acting on n points (|G| = 1)."""
     n = _check_int(n, "n", 1)
+    if n > 2**28:
+        raise ValueError(f"n must be at most 2**28 (2 GiB of int64), got {n}")
     ident = np.arange(n, dtype=np.int64)
     return PermutationGroup(
         n,
