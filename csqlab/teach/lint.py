@@ -76,13 +76,6 @@ KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
     ('03_counting_lemma.ipynb', 'cell-31', 'cell-length', None),  # cell 31
     # 04_gd_is_csq.ipynb
     ('04_gd_is_csq.ipynb', 'cell-03', 'cell-length', None),  # cell 3
-    # 06_hard_functions.ipynb
-    ('06_hard_functions.ipynb', 'cell-14', 'repo-reference', 'BACKGROUND §8.1'),  # cell 14
-    ('06_hard_functions.ipynb', 'cell-22', 'cell-length', None),  # cell 22
-    ('06_hard_functions.ipynb', 'cell-26', 'cell-length', None),  # cell 26
-    ('06_hard_functions.ipynb', 'cell-28', 'cell-length', None),  # cell 28
-    ('06_hard_functions.ipynb', 'cell-36', 'cell-length', None),  # cell 36
-    ('06_hard_functions.ipynb', 'cell-43', 'cell-length', None),  # cell 43
     # 07_symmetry.ipynb
     ('07_symmetry.ipynb', 'cell-27', 'cell-length', None),  # cell 27
     ('07_symmetry.ipynb', 'cell-37', 'cell-length', None),  # cell 37
