@@ -1,6 +1,6 @@
 """Benchmark: many seeds trained at once with torch.func versus a loop over seeds.
 
-``csqlab.train.run(config)`` stacks the 16 students' parameters (``stack_module_state``)
+``csqlab.experiments.runner.run(config)`` stacks the 16 students' parameters (``stack_module_state``)
 and computes every seed's loss and gradient in one ``vmap(grad_and_value(loss))`` call;
 ``method="loop"`` trains the same 16 students one after the other with plain autograd
 (the same numbers to float tolerance: tests/test_train_engine.py).
@@ -47,7 +47,8 @@ from dataclasses import replace
 
 import torch
 
-from csqlab import train
+from csqlab import experiments
+from csqlab.experiments import runner
 
 SEEDS = tuple(range(16))
 CASES = {
@@ -79,10 +80,10 @@ def best_of(repeats: int, function) -> float:
 
 def shared_only(config) -> None:
     """The per-step work every method does once: the batch, the teachers' labels, the
-    student inputs (the same calls :func:`csqlab.train.run` makes, without any student)."""
-    setup = train.FAMILIES[config.family].build(config)
-    members = train._choose_members(config, setup)
-    data = train._Data(config, setup, members, torch.device("cpu"), torch.float32)
+    student inputs (the same calls :func:`csqlab.experiments.runner.run` makes, without any student)."""
+    setup = experiments.FAMILIES[config.family].build(config)
+    members = runner._choose_members(config, setup)
+    data = runner._Data(config, setup, members, torch.device("cpu"), torch.float32)
     setup.inputs(data.x_test)
     for _ in range(config.steps):
         x, _labels = data.batch()
@@ -98,7 +99,7 @@ def flops_per_step(config) -> float:
 
     def count(steps: int) -> int:
         with FlopCounterMode(display=False) as counter:
-            train.run(replace(one, steps=steps, eval_every=steps), device="cpu", method="loop")
+            experiments.run(replace(one, steps=steps, eval_every=steps), device="cpu", method="loop")
         return counter.get_total_flops()
 
     return float(count(2) - count(1)) * len(config.seeds)
@@ -128,14 +129,14 @@ def main() -> None:
     print(f"reference: a 1024 x 1024 float32 matrix product runs at {reference:.0f} GFLOP/s")
     ratios, rates = [], []
     for label, fields in CASES.items():
-        config = train.Experiment(**fields, lr=3e-3, batch=128, steps=arguments.steps,
+        config = experiments.Experiment(**fields, lr=3e-3, batch=128, steps=arguments.steps,
                                   n_test=512, seeds=SEEDS, eval_every=arguments.steps)
-        train.run(replace(config, steps=2, eval_every=1), device="cpu")  # warm-up (imports)
-        batched = best_of(arguments.repeats, lambda c=config: train.run(c, device="cpu"))
+        experiments.run(replace(config, steps=2, eval_every=1), device="cpu")  # warm-up (imports)
+        batched = best_of(arguments.repeats, lambda c=config: experiments.run(c, device="cpu"))
         looped = best_of(arguments.repeats,
-                         lambda c=config: train.run(c, device="cpu", method="loop"))
+                         lambda c=config: experiments.run(c, device="cpu", method="loop"))
         separate = best_of(arguments.repeats, lambda c=config: [
-            train.run(replace(c, seeds=(seed,)), device="cpu") for seed in c.seeds])
+            experiments.run(replace(c, seeds=(seed,)), device="cpu") for seed in c.seeds])
         shared = best_of(arguments.repeats, lambda c=config: shared_only(c))
         students = (looped - shared) / max(batched - shared, 1e-9)
         ratios.append((separate / batched, looped / batched, students))

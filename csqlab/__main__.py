@@ -50,11 +50,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list() -> None:
-    from csqlab import train
+    from csqlab import experiments
 
-    cached = train.cached_experiments()
-    width = max(len(name) for name in train.EXPERIMENTS)
-    for name, spec in train.EXPERIMENTS.items():
+    cached = experiments.cached_experiments()
+    width = max(len(name) for name in experiments.EXPERIMENTS)
+    for name, spec in experiments.EXPERIMENTS.items():
         quick = len(spec.configs("quick"))
         mode = cached.get(name, {}).get("mode", "not cached")
         print(f"{name:<{width}}  {spec.section:<9} {quick:>2} quick runs, shipped: {mode:<10} "
@@ -64,13 +64,13 @@ def _list() -> None:
 @contextlib.contextmanager
 def _cache_warnings_on_stderr():
     """Cache warnings as one ``warning: ...`` line on stderr; other warnings as usual."""
-    from csqlab import train
+    from csqlab import experiments
 
     with warnings.catch_warnings():
         shown = warnings.showwarning
 
         def show(message, category, filename, lineno, file=None, line=None):
-            if issubclass(category, train.CacheCorruptionWarning):
+            if issubclass(category, experiments.CacheCorruptionWarning):
                 print(f"warning: {message}", file=sys.stderr, flush=True)
             else:
                 shown(message, category, filename, lineno, file, line)
@@ -87,13 +87,13 @@ def main(argv=None) -> int:
     if arguments.command == "cache-results":
         import torch
 
-        from csqlab import train
+        from csqlab import experiments
 
         torch.set_num_threads(arguments.threads)
         with _cache_warnings_on_stderr():
             try:
-                train.cache_results(arguments.names or None, cache_dir=arguments.cache)
-            except train.CacheDirectoryError as error:
+                experiments.cache_results(arguments.names or None, cache_dir=arguments.cache)
+            except experiments.CacheDirectoryError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 1
         return 0
@@ -105,25 +105,25 @@ def main(argv=None) -> int:
         return 2
     import torch
 
-    from csqlab import train
+    from csqlab import experiments
 
-    if arguments.name not in train.EXPERIMENTS:
+    if arguments.name not in experiments.EXPERIMENTS:
         print(f"unknown experiment {arguments.name!r}; choose one of: "
-              f"{', '.join(train.EXPERIMENTS)}", file=sys.stderr)
+              f"{', '.join(experiments.EXPERIMENTS)}", file=sys.stderr)
         return 2
     torch.set_num_threads(arguments.threads)
     with _cache_warnings_on_stderr():
         try:
-            result = train.reproduce(arguments.name, full=arguments.full, out=arguments.out,
+            result = experiments.reproduce(arguments.name, full=arguments.full, out=arguments.out,
                                      cache_dir=arguments.cache, device=arguments.device,
                                      progress=not arguments.quiet, n_jobs=arguments.jobs)
-        except train.CacheDirectoryError as error:
+        except experiments.CacheDirectoryError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
     print(f"{arguments.name} ({'full' if arguments.full else 'quick'} mode): "
           f"{result.executed} runs executed, {result.loaded} loaded from the cache, "
           f"{result.seconds:.1f} s")
-    for row in train.best_over_learning_rates(result.records):
+    for row in experiments.best_over_learning_rates(result.records):
         print(f"  {row['variant']:<6} size {row['size']:>3}: final test MSE "
               f"{row['test_mean']:.3f} ± {row['test_std']:.3f} (best lr {row['lr']:g}; "
               f"trivial {row['trivial_mean']:.3f})")

@@ -15,10 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csqlab.boolean import cube, parities_on_cube, parity, random_cube_points, subsets_of_degree
-from csqlab.bounds import (
+from csqlab.adversary import (
     AdversaryGame,
     bent_coset_query,
+    query_bent_cosets,
+    query_candidates_in_turn,
+    random_bounded_queries,
+)
+from csqlab.boolean import cube, parities_on_cube, parity, random_cube_points, subsets_of_degree
+from csqlab.bounds import (
     bound_curve,
     counting_lemma,
     log10_binomial,
@@ -29,9 +34,6 @@ from csqlab.bounds import (
     pairwise_correlation,
     pairwise_correlation_fourier,
     pairwise_correlation_from_samples,
-    query_bent_cosets,
-    query_candidates_in_turn,
-    random_bounded_queries,
     samples_for_tolerance,
     sq_dimension,
     statistical_dimension,
@@ -447,35 +449,31 @@ def test_bad_shapes_and_arguments_are_refused_with_the_argument_named():
 
 
 def test_invariant_polynomial_bound_curves_lesson10():
-    """Lesson 10 (PAPER §4.5): the wrappers give C(n, n/2)/|G| and C(d, d/2) members with γ = 0,
-    i.e. the counting lemma for those sizes."""
+    """Lesson 10 (PAPER §4.5): the families' curves give C(n, n/2)/|G| and C(d, d/2) members
+    with γ = 0, i.e. the counting lemma for those sizes."""
     import math
 
-    from csqlab.bounds import invariant_polynomial_bound_curve, set_polynomial_bound_curve
+    from csqlab.hard.polynomials import orbit_polynomial_bound_curve, set_monomial_bound_curve
 
-    curve = invariant_polynomial_bound_curve([20, 30], 0.1, group_order=lambda n: n)
+    curve = orbit_polynomial_bound_curve([20, 30], 0.1, group_order=lambda n: n)
     expected = [math.log10(math.comb(n, n // 2) / n) for n in (20, 30)]
     np.testing.assert_allclose(curve.log10_m, expected, rtol=1e-12)
     np.testing.assert_allclose(curve.log10_min_queries, np.array(expected) + math.log10(0.01 / 2))
-    sets = set_polynomial_bound_curve([12], 0.1)
+    sets = set_monomial_bound_curve([12], 0.1)
     assert 10 ** sets.log10_m[0] == pytest.approx(math.comb(12, 6))
     assert np.all(sets.gamma == 0)
 
 
-def test_cnn_and_frame_bound_wrappers_lesson9():
-    """PAPER §4.3/§4.4 wrappers return the hard modules' curves: |G| = n multiplies γ by about n
-    and the cyclic frame-averaged family is C(n, k)/n with k = log n (even)."""
-    from csqlab.bounds import cnn_hidden_plane_bound_curve, frame_averaged_bound_curve
+def test_cnn_and_frame_bound_curves_lesson9():
+    """PAPER §4.3/§4.4: |G| = n multiplies γ by about n and the cyclic frame-averaged family is
+    C(n, k)/n with k = log n (even)."""
     from csqlab.hard import cnn, frames
 
     ns = np.array([1e4, 1e5, 1e6])
-    curve = cnn_hidden_plane_bound_curve(ns, 8, 0.25, 0.05, lambda n: n)
-    direct = cnn.group_averaged_plane_bound_curve(ns, 8, 0.25, 0.05, lambda n: n)
-    np.testing.assert_array_equal(curve.log10_min_queries, direct.log10_min_queries)
-    plain = cnn_hidden_plane_bound_curve(ns, 8, 0.25, 0.05, 1)
+    curve = cnn.group_averaged_plane_bound_curve(ns, 8, 0.25, 0.05, lambda n: n)
+    plain = cnn.group_averaged_plane_bound_curve(ns, 8, 0.25, 0.05, 1)
     np.testing.assert_allclose(curve.gamma / plain.gamma, ns, rtol=1e-3)
-    cyclic = frame_averaged_bound_curve(ns, 0.01)
-    np.testing.assert_array_equal(cyclic.log10_m, frames.frame_averaged_bound_curve(ns, 0.01).log10_m)
+    cyclic = frames.frame_averaged_bound_curve(ns, 0.01)
     k = np.array([14, 18, 20])  # round(log2 n), rounded up to even
     expected = [math.log10(math.comb(int(n), int(j)) / n) for n, j in zip(ns, k, strict=True)]
     np.testing.assert_allclose(cyclic.log10_m, expected, rtol=1e-10)

@@ -1,4 +1,4 @@
-"""Integrity of the result cache (csqlab.train.ResultCache, sweep, the reproduce CLI) and of
+"""Integrity of the result cache (csqlab.experiments.ResultCache, sweep, the reproduce CLI) and of
 the results shipped in csqlab/data (load_cached against its SHA-256 manifest).
 
 Every cache entry carries the SHA-256 of its records and its configuration hash; an entry
@@ -26,14 +26,15 @@ from pathlib import Path
 import pytest
 
 from csqlab import __main__ as cli
-from csqlab import train
+from csqlab import experiments
+from csqlab.experiments import sweeps
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "csqlab" / "data"
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
-BASE = train.Experiment("mlp", "sparse-parity", "trivial", 8, 8, degree=2, batch=16, steps=3,
+BASE = experiments.Experiment("mlp", "sparse-parity", "trivial", 8, 8, degree=2, batch=16, steps=3,
                         n_test=32, eval_every=3, seeds=(0, 1), dtype="float64")
 CONFIGS = [replace(BASE, lr=lr) for lr in (1e-3, 3e-3)]
 
@@ -42,7 +43,7 @@ CONFIGS = [replace(BASE, lr=lr) for lr in (1e-3, 3e-3)]
 def filled(tmp_path):
     """A cache directory holding both runs of CONFIGS, and the records of a fresh sweep."""
     cache_dir = tmp_path / "cache"
-    result = train.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
+    result = experiments.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
     assert (result.executed, result.loaded) == (2, 0)
     return cache_dir, result.records
 
@@ -53,7 +54,7 @@ def numbers(records):
 
 
 def entry(cache_dir) -> Path:
-    return train.ResultCache(cache_dir).path(CONFIGS[0])
+    return experiments.ResultCache(cache_dir).path(CONFIGS[0])
 
 
 def resweep(cache_dir, reason: str):
@@ -62,8 +63,8 @@ def resweep(cache_dir, reason: str):
     path = entry(cache_dir)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = train.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
-    reports = [w for w in caught if issubclass(w.category, train.CacheCorruptionWarning)]
+        result = experiments.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
+    reports = [w for w in caught if issubclass(w.category, experiments.CacheCorruptionWarning)]
     assert len(reports) == 1, [str(w.message) for w in caught]
     message = str(reports[0].message)
     assert message.startswith(f"cache entry {path} is corrupt (")
@@ -79,7 +80,7 @@ def assert_repaired(cache_dir, records):
     assert not [p for p in cache_dir.iterdir() if p.name.startswith(".")]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        again = train.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
+        again = experiments.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
     assert (again.executed, again.loaded) == (0, 2)
     assert numbers(again.records) == numbers(records)
 
@@ -90,7 +91,7 @@ def assert_repaired(cache_dir, records):
 def test_stored_entry_carries_the_checksum_of_its_records(filled):
     cache_dir, records = filled
     content = json.loads(entry(cache_dir).read_text())
-    assert content["config_hash"] == train.config_hash(CONFIGS[0])
+    assert content["config_hash"] == experiments.config_hash(CONFIGS[0])
     canonical = json.dumps(content["records"], sort_keys=True, separators=(",", ":"))
     assert content["records_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
     assert content["records"] == records[: len(content["records"])]
@@ -122,7 +123,7 @@ def test_a_hand_edited_number_is_reported_and_recomputed(filled):
 def test_an_unparsable_entry_is_reported_and_recomputed(filled, content, reason):
     cache_dir, records = filled
     entry(cache_dir).write_bytes(content)
-    assert CONFIGS[0] not in train.ResultCache(cache_dir)
+    assert CONFIGS[0] not in experiments.ResultCache(cache_dir)
     assert numbers(resweep(cache_dir, reason).records) == numbers(records)
     assert_repaired(cache_dir, records)
 
@@ -154,7 +155,7 @@ def test_another_configurations_entry_is_reported_and_recomputed(filled):
     """The second run's file copied over the first's (a valid entry, checksum included):
     its configuration hash gives it away."""
     cache_dir, records = filled
-    other = train.ResultCache(cache_dir).path(CONFIGS[1])
+    other = experiments.ResultCache(cache_dir).path(CONFIGS[1])
     shutil.copyfile(other, entry(cache_dir))
     assert numbers(resweep(cache_dir, "another configuration").records) == numbers(records)
     assert_repaired(cache_dir, records)
@@ -173,12 +174,12 @@ def test_a_directory_in_place_of_an_entry_is_reported_and_replaced(filled):
 def test_load_reports_and_refuses_a_damaged_entry_without_raising(tmp_path):
     """ResultCache.load on its own: None (and one warning) for a damaged entry, None and no
     warning for an absent one; ``in`` is True only for an entry that verifies."""
-    cache = train.ResultCache(tmp_path)
+    cache = experiments.ResultCache(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert cache.load(CONFIGS[0]) is None and CONFIGS[0] not in cache
     cache.path(CONFIGS[0]).write_bytes(b"null")
-    with pytest.warns(train.CacheCorruptionWarning, match="not a JSON object"):
+    with pytest.warns(experiments.CacheCorruptionWarning, match="not a JSON object"):
         assert cache.load(CONFIGS[0]) is None
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -191,10 +192,10 @@ def test_load_reports_and_refuses_a_damaged_entry_without_raising(tmp_path):
 @pytest.fixture()
 def tiny_experiment(monkeypatch):
     """A registered experiment of the two runs of CONFIGS (one size, two learning rates)."""
-    spec = train.ExperimentSpec("tiny", "A tiny sweep", "test", "for tests",
+    spec = experiments.ExperimentSpec("tiny", "A tiny sweep", "test", "for tests",
                                 lambda mode: list(CONFIGS),
-                                train.EXPERIMENTS["gnn-hidden-planes"].figure)
-    monkeypatch.setitem(train.EXPERIMENTS, "tiny", spec)
+                                experiments.EXPERIMENTS["gnn-hidden-planes"].figure)
+    monkeypatch.setitem(experiments.EXPERIMENTS, "tiny", spec)
     return spec
 
 
@@ -212,10 +213,10 @@ def test_cli_warns_about_an_edited_entry_and_prints_the_true_summary(tiny_experi
     assert cli.main(arguments) == 0
     first = capsys.readouterr()
     assert "warning" not in first.err
-    best = train.best_over_learning_rates(train.sweep(CONFIGS, cache_dir=cache_dir,
+    best = experiments.best_over_learning_rates(experiments.sweep(CONFIGS, cache_dir=cache_dir,
                                                       progress=False).records)[0]
-    path = train.ResultCache(cache_dir).path(
-        next(c for c in CONFIGS if train.config_hash(c) == best["config_hash"]))
+    path = experiments.ResultCache(cache_dir).path(
+        next(c for c in CONFIGS if experiments.config_hash(c) == best["config_hash"]))
     content = json.loads(path.read_text())
     for row in content["records"]:
         if row["step"] == best["step"]:
@@ -236,7 +237,7 @@ def test_cli_refuses_a_cache_directory_under_a_regular_file(tiny_experiment, tmp
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     cache_dir = blocker / "cache"
-    monkeypatch.setattr(train, "run", lambda *a, **k: pytest.fail("trained before the check"))
+    monkeypatch.setattr(sweeps, "run", lambda *a, **k: pytest.fail("trained before the check"))
     assert cli.main(["reproduce", "tiny", "--out", str(tmp_path / "out"), "--cache",
                      str(cache_dir), "--quiet"]) != 0
     err = capsys.readouterr().err
@@ -248,7 +249,7 @@ def test_cli_refuses_a_cache_directory_under_a_regular_file(tiny_experiment, tmp
 
 
 def no_training(monkeypatch):
-    monkeypatch.setattr(train, "run", lambda *a, **k: pytest.fail("trained before the check"))
+    monkeypatch.setattr(sweeps, "run", lambda *a, **k: pytest.fail("trained before the check"))
 
 
 @pytest.mark.parametrize("layout", ["under-a-file", "is-a-file"])
@@ -259,8 +260,8 @@ def test_a_cache_directory_that_cannot_exist_fails_before_training(tmp_path, mon
     blocker.write_text("not a directory")
     cache_dir = blocker / "cache" if layout == "under-a-file" else blocker
     no_training(monkeypatch)
-    with pytest.raises(train.CacheDirectoryError, match="cache directory") as error:
-        train.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
+    with pytest.raises(experiments.CacheDirectoryError, match="cache directory") as error:
+        experiments.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
     assert isinstance(error.value, ValueError)
     assert str(cache_dir) in str(error.value)
     assert "another directory" in str(error.value)
@@ -281,8 +282,8 @@ def test_a_directory_refusing_new_files_fails_before_training(tmp_path, monkeypa
 
     monkeypatch.setattr(tempfile, "mkstemp", refusing)
     no_training(monkeypatch)
-    with pytest.raises(train.CacheDirectoryError, match="Permission denied") as error:
-        train.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
+    with pytest.raises(experiments.CacheDirectoryError, match="Permission denied") as error:
+        experiments.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
     assert str(cache_dir) in str(error.value)
     assert list(cache_dir.iterdir()) == []
 
@@ -295,8 +296,8 @@ def test_a_read_only_directory_fails_before_training_where_chmod_applies(tmp_pat
         if os.access(cache_dir, os.W_OK):
             pytest.skip("chmod does not stop this user (root): see the simulated test above")
         no_training(monkeypatch)
-        with pytest.raises(train.CacheDirectoryError, match=str(cache_dir)):
-            train.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
+        with pytest.raises(experiments.CacheDirectoryError, match=str(cache_dir)):
+            experiments.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
     finally:
         cache_dir.chmod(0o755)
 
@@ -313,20 +314,20 @@ def test_a_full_cache_in_a_read_only_directory_still_loads(filled, monkeypatch):
 
     monkeypatch.setattr(tempfile, "mkstemp", refusing)
     no_training(monkeypatch)
-    result = train.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
+    result = experiments.sweep(CONFIGS, cache_dir=cache_dir, progress=False)
     assert (result.executed, result.loaded) == (0, 2) and result.records == records
 
 
 def test_a_store_that_fails_names_the_directory(tmp_path, monkeypatch):
     """A directory that stops taking files after the check (disk full, remounted read-only):
     the store fails with the directory named, not a raw traceback from the temporary file."""
-    cache = train.ResultCache(tmp_path)
+    cache = experiments.ResultCache(tmp_path)
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(tempfile, "mkstemp", full)
-    with pytest.raises(train.CacheDirectoryError, match="No space left") as error:
+    with pytest.raises(experiments.CacheDirectoryError, match="No space left") as error:
         cache.store(CONFIGS[0], [])
     assert str(tmp_path) in str(error.value)
 
@@ -346,9 +347,9 @@ def shipped(copy: Path, name: str) -> Path:
 
 
 def test_an_untouched_copy_of_the_shipped_data_loads_like_the_package(data_copy):
-    assert train.cached_experiments(data_dir=data_copy) == train.cached_experiments()
-    assert train.load_cached("sparse-parity", data_dir=data_copy) == \
-        train.load_cached("sparse-parity")
+    assert experiments.cached_experiments(data_dir=data_copy) == experiments.cached_experiments()
+    assert experiments.load_cached("sparse-parity", data_dir=data_copy) == \
+        experiments.load_cached("sparse-parity")
 
 
 @pytest.mark.parametrize("position", [0, 100, -1])
@@ -358,16 +359,16 @@ def test_one_changed_byte_in_a_shipped_file_names_the_file(data_copy, position):
     content[position] ^= 0x01
     path.write_bytes(bytes(content))
     with pytest.raises(ValueError, match="does not match its SHA-256") as error:
-        train.load_cached("gnn-degree-parity", data_dir=data_copy)
+        experiments.load_cached("gnn-degree-parity", data_dir=data_copy)
     assert str(path) in str(error.value)
-    assert train.load_cached("sparse-parity", data_dir=data_copy)  # the others still load
+    assert experiments.load_cached("sparse-parity", data_dir=data_copy)  # the others still load
 
 
 def test_a_missing_shipped_file_names_the_file(data_copy):
     path = shipped(data_copy, "sparse-parity")
     path.unlink()
     with pytest.raises(ValueError, match="missing") as error:
-        train.load_cached("sparse-parity", data_dir=data_copy)
+        experiments.load_cached("sparse-parity", data_dir=data_copy)
     assert str(path) in str(error.value)
 
 
@@ -375,8 +376,8 @@ def test_a_missing_shipped_file_names_the_file(data_copy):
                          ids=["truncated", "invalid-utf8", "null", "no-table"])
 def test_an_unreadable_manifest_names_the_manifest(data_copy, content):
     (data_copy / "manifest.json").write_bytes(content)
-    for call in (lambda: train.cached_experiments(data_dir=data_copy),
-                 lambda: train.load_cached("sparse-parity", data_dir=data_copy)):
+    for call in (lambda: experiments.cached_experiments(data_dir=data_copy),
+                 lambda: experiments.load_cached("sparse-parity", data_dir=data_copy)):
         with pytest.raises(ValueError, match="manifest") as error:
             call()
         assert str(data_copy / "manifest.json") in str(error.value)
@@ -389,4 +390,4 @@ def test_a_manifest_entry_pointing_outside_the_data_directory_is_refused(data_co
     manifest["experiments"]["sparse-parity"]["file"] = "../elsewhere.json.gz"
     (data_copy / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match="manifest"):
-        train.load_cached("sparse-parity", data_dir=data_copy)
+        experiments.load_cached("sparse-parity", data_dir=data_copy)

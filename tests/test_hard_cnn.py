@@ -13,6 +13,7 @@ from csqlab import groups as G
 from csqlab.hard import classical as C
 from csqlab.hard import cnn, hidden_plane_bound_curve, hidden_plane_correlation
 from csqlab.models import CircularCNN, GroupAveragedNetwork, equivariance_error
+from csqlab.training import members
 
 
 def unit_plane(n, seed):
@@ -296,8 +297,8 @@ def test_train_cnn_student_is_deterministic():
     """The quick GD run (PAPER §4.7 protocol, ours): same seed → same curve; test MSE at
     initialisation is a real number near the trivial level."""
     family = cnn.group_averaged_plane_family(8, 4, n_planes=1, seed=13)
-    first = cnn.train_cnn_student(family, width=8, steps=6, record_every=3, n_test=256, seed=1)
-    second = cnn.train_cnn_student(family, width=8, steps=6, record_every=3, n_test=256, seed=1)
+    first = members.train_cnn_student(family, width=8, steps=6, record_every=3, n_test=256, seed=1)
+    second = members.train_cnn_student(family, width=8, steps=6, record_every=3, n_test=256, seed=1)
     np.testing.assert_array_equal(first.test_mse, second.test_mse)
     assert first.steps.tolist() == [0, 3, 6]
     assert 0.3 < first.test_mse[0] < 5
@@ -324,4 +325,4 @@ def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match="group_order"):
         cnn.group_averaged_plane_bound_curve([100], 4, 0.2, 0.1, 0)
     with pytest.raises(TypeError, match="group_averaged_plane_family"):
-        cnn.train_cnn_student(C.hidden_plane_family(6, 4, n_planes=1))
+        members.train_cnn_student(C.hidden_plane_family(6, 4, n_planes=1))

@@ -14,6 +14,7 @@ from csqlab import bounds
 from csqlab.groups import symmetric
 from csqlab.hard import gnn, hidden_plane_correlation, random_planes
 from csqlab.models import ShallowGNN, equivariance_error
+from csqlab.training import members
 
 
 def _cycle(n):
@@ -350,21 +351,11 @@ def one_thread():
 def test_student_run_is_seeded_and_stays_near_the_trivial_level(one_thread):
     """§4.7 protocol [ours]: same seed → same numbers; test MSE stays near 1 for d = 16."""
     family = gnn.gnn_hidden_plane_family(_cycle(5), 16, 4, n_planes=1, seed=0)
-    first = gnn.train_student(family, width=16, steps=60, batch_size=64, n_test=512, seed=1)
-    second = gnn.train_student(family, width=16, steps=60, batch_size=64, n_test=512, seed=1)
+    first = members.train_gnn_student(family, width=16, steps=60, batch_size=64, n_test=512, seed=1)
+    second = members.train_gnn_student(family, width=16, steps=60, batch_size=64, n_test=512, seed=1)
     assert np.array_equal(first.test_mse, second.test_mse)
     assert first.steps[0] == 0 and first.steps[-1] == 60
     assert first.test_mse[-1] > 0.8
-
-
-def test_bounds_module_reexports_the_gnn_curves():
-    """bounds provides each theorem's bound as a function of the input size (thin wrappers)."""
-    ns = np.array([64, 256])
-    assert np.allclose(bounds.gnn_degree_parity_bound_curve(ns, 0.01).log10_min_queries,
-                       gnn.degree_parity_bound_curve(ns, 0.01).log10_min_queries)
-    ds = np.array([10_000, 100_000])
-    assert np.allclose(bounds.gnn_hidden_plane_bound_curve(ds, 4, 0.25, 0.05, 6.0).gamma,
-                       gnn.gnn_hidden_plane_bound_curve(ds, 4, 0.25, 0.05, 6.0).gamma)
 
 
 @pytest.mark.parametrize("call, match", [

@@ -15,6 +15,7 @@ from csqlab import bounds, groups, models
 from csqlab.gaussian import gauss_hermite_expectation, half_line_expectation, hermite
 from csqlab.hard import HardFamily
 from csqlab.hard import polynomials as P
+from csqlab.training import members
 
 SETTINGS = settings(max_examples=8, deadline=None)
 
@@ -284,9 +285,9 @@ def test_bound_curves_validate():
 def test_train_online_is_deterministic_and_starts_at_trivial_level():
     """Lesson 10: the normalised test loss of a fresh student is near 1; same seed, same curve."""
     family = P.set_monomial_family(2, 6, 3, subsets=[(0, 2, 4)])
-    first = P.train_online(P.deepsets_student(6, 16, seed=0), family, 0, 10, batch_size=32,
+    first = members.train_member(P.deepsets_student(6, 16, seed=0), family, 0, 10, batch_size=32,
                            test_size=512, eval_every=5, seed=1)
-    second = P.train_online(P.deepsets_student(6, 16, seed=0), family, 0, 10, batch_size=32,
+    second = members.train_member(P.deepsets_student(6, 16, seed=0), family, 0, 10, batch_size=32,
                             test_size=512, eval_every=5, seed=1)
     np.testing.assert_array_equal(first.steps, [0, 5, 10])
     np.testing.assert_array_equal(first.test_loss, second.test_loss)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from csqlab import boolean, bounds
+from csqlab import adversary, boolean, bounds
 
 N_BITS = 10
 PARITIES = scipy.linalg.hadamard(1 << N_BITS).astype(float)  # row S is χ_S (csqlab order)
@@ -140,7 +140,7 @@ def test_section4_step1_chain_by_the_fourier_route():
 def test_section4_step2_adversary_keeps_all_but_the_seen_members():
     family = shifted_family()
     query = np.sign(family[:5].sum(axis=0))
-    game = bounds.AdversaryGame(family, tolerance=0.3)
+    game = adversary.AdversaryGame(family, tolerance=0.3)
     assert game.query(query) == 0.0
     seen = int(np.sum(np.abs(family @ query / 256) > 0.3))
     assert game.n_consistent == 255 - seen == 251
@@ -165,8 +165,8 @@ def test_section4_step3_distances_decoding_and_the_sharp_midpoint():
 def test_section5_one_parity_at_a_time_needs_m_minus_one_queries():
     """Orthonormality: a query χ_S correlates 1 with χ_S and 0 with the rest (the identity
     Gram above), so each query removes exactly one parity."""
-    game = bounds.AdversaryGame.parities(N_BITS, 0.12)
-    game.play(bounds.query_candidates_in_turn, max_queries=1100)
+    game = adversary.AdversaryGame.parities(N_BITS, 0.12)
+    game.play(adversary.query_candidates_in_turn, max_queries=1100)
     assert (game.n_queries, game.n_consistent) == (1023, 1)
     assert [r.n_consistent for r in game.history] == list(range(1023, 0, -1))
 
@@ -179,18 +179,18 @@ def test_section5_random_queries_replayed_with_one_matrix_product():
                         for _ in range(1100)])
     correlations = PARITIES @ queries.T / (1 << N_BITS)
     survivors = np.all(np.abs(correlations) <= 0.12, axis=1)
-    game = bounds.AdversaryGame.parities(N_BITS, 0.12)
-    game.play(bounds.random_bounded_queries(seed=0), max_queries=1100)
+    game = adversary.AdversaryGame.parities(N_BITS, 0.12)
+    game.play(adversary.random_bounded_queries(seed=0), max_queries=1100)
     assert int(survivors.sum()) == game.n_consistent == 893
     assert np.array_equal(survivors, game.consistent)
 
 
 def test_section5_bent_learner_replayed_by_hand():
     tolerance = 0.12
-    game = bounds.AdversaryGame.parities(N_BITS, tolerance)
+    game = adversary.AdversaryGame.parities(N_BITS, tolerance)
     consistent = np.ones(1 << N_BITS, dtype=bool)
     while consistent.sum() > 1:
-        query = bounds.query_bent_cosets(game)
+        query = adversary.query_bent_cosets(game)
         answer = game.query(query)
         consistent &= np.abs(PARITIES @ query / (1 << N_BITS) - answer) <= tolerance
         assert np.array_equal(consistent, game.consistent)

@@ -9,8 +9,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from csqlab import bounds, oracles, train
+from csqlab import bounds, oracles
 from csqlab.boolean import cube, fourier_coefficients, parity, subset_to_mask
+from csqlab.training import gd
 
 N, WIDTH, TOLERANCE, LR, STEPS = 10, 16, 0.01, 0.2, 100
 CUBE = oracles.Cube(N)
@@ -27,22 +28,22 @@ def target(subset):
 
 @pytest.fixture(scope="module")
 def start():
-    return train.two_layer_network(N, WIDTH, zero_output=True, seed=0)
+    return gd.two_layer_network(N, WIDTH, zero_output=True, seed=0)
 
 
 def test_parameter_count_is_width_times_n_plus_two_plus_one():
-    model = train.two_layer_network(N, WIDTH, seed=0)
-    assert train.n_parameters(model) == sum(p.numel() for p in model.parameters()) == 193
+    model = gd.two_layer_network(N, WIDTH, seed=0)
+    assert gd.n_parameters(model) == sum(p.numel() for p in model.parameters()) == 193
 
 
 @pytest.mark.parametrize("label_fn", [target(LOW), target(HIGH),
                                       lambda x: x[:, 0] - 0.5 * x[:, 1] * x[:, 2]])
 def test_section1_query_gradient_equals_autograd(label_fn):
-    model = train.two_layer_network(N, WIDTH, seed=0)
+    model = gd.two_layer_network(N, WIDTH, seed=0)
     oracle = oracles.ExactOracle(CUBE, label_fn)
-    pieces = train.gradient_as_queries(model, oracle)
+    pieces = gd.gradient_as_queries(model, oracle)
     assert oracle.n_queries == 193
-    assert np.max(np.abs(pieces.gradient - train.autograd_gradient(model, CUBE, label_fn))) < 1e-12
+    assert np.max(np.abs(pieces.gradient - gd.autograd_gradient(model, CUBE, label_fn))) < 1e-12
 
 
 def readout_correlations_by_fourier(model, subset):
@@ -59,7 +60,7 @@ def readout_correlations_by_fourier(model, subset):
 def test_section3_correlations_at_initialisation(start, subset, above):
     """Degree 10: every |E[q_j f*]| < τ (the adversary may answer 0); degree 2: some exceed τ.
     177 correlations are exactly 0: 176 first-layer queries (factor a_i = 0) and c's constant."""
-    pieces = train.gradient_as_queries(start, oracles.ExactOracle(CUBE, target(subset)))
+    pieces = gd.gradient_as_queries(start, oracles.ExactOracle(CUBE, target(subset)))
     readout = slice(WIDTH * (N + 1), WIDTH * (N + 2))
     np.testing.assert_allclose(pieces.true_correlations[readout],
                                readout_correlations_by_fourier(start, subset), atol=1e-15)
@@ -76,16 +77,16 @@ def test_section4_adversarial_run_on_the_degree10_parity_never_moves(start):
     """Induction: θ_1 = θ_0 with the same premises (h ≡ 0, all correlations ≤ τ), so a few steps
     prove it for all 100; every answer is 0 and the test error stays exactly 1."""
     oracle = oracles.AdversarialOracle(CUBE, target(HIGH), TOLERANCE)
-    run = train.csq_gradient_descent(start, oracle, 3, LR)
-    assert np.array_equal(train.flat_parameters(run.model), train.flat_parameters(start))
+    run = gd.csq_gradient_descent(start, oracle, 3, LR)
+    assert np.array_equal(gd.flat_parameters(run.model), gd.flat_parameters(start))
     assert np.all(run.loss == 1.0)
     assert all(record.answer == 0.0 for record in oracle.log)
 
 
 def test_section4_degree2_parity_is_learned_exactly_and_through_the_adversary(start):
-    exact = train.exact_gradient_descent(start, CUBE, target(LOW), STEPS, LR)
+    exact = gd.exact_gradient_descent(start, CUBE, target(LOW), STEPS, LR)
     oracle = oracles.AdversarialOracle(CUBE, target(LOW), TOLERANCE)
-    adversarial = train.csq_gradient_descent(start, oracle, STEPS, LR)
+    adversarial = gd.csq_gradient_descent(start, oracle, STEPS, LR)
     assert exact.loss[0] == adversarial.loss[0] == 1.0
     assert round(exact.loss[-1], 3) == 0.005 and round(exact.loss[50], 3) == 0.263
     assert round(adversarial.loss[-1], 3) == 0.020 and round(adversarial.loss[50], 3) == 0.582
@@ -95,14 +96,14 @@ def test_section4_degree2_parity_is_learned_exactly_and_through_the_adversary(st
 
 
 def test_section4_exact_gd_on_the_degree10_parity_stays_at_the_trivial_level(start):
-    run = train.exact_gradient_descent(start, CUBE, target(HIGH), STEPS, LR)
+    run = gd.exact_gradient_descent(start, CUBE, target(HIGH), STEPS, LR)
     assert np.all(np.abs(run.loss - 1.0) < 5e-4)
 
 
 def test_section4_tiny_tolerance_equals_exact_descent(start):
-    tiny = train.csq_gradient_descent(start, oracles.AdversarialOracle(CUBE, target(LOW), 1e-12), 20, LR)
-    exact = train.exact_gradient_descent(start, CUBE, target(LOW), 20, LR)
-    assert np.max(np.abs(train.flat_parameters(tiny.model) - train.flat_parameters(exact.model))) < 1e-9
+    tiny = gd.csq_gradient_descent(start, oracles.AdversarialOracle(CUBE, target(LOW), 1e-12), 20, LR)
+    exact = gd.exact_gradient_descent(start, CUBE, target(LOW), 20, LR)
+    assert np.max(np.abs(gd.flat_parameters(tiny.model) - gd.flat_parameters(exact.model))) < 1e-9
 
 
 def test_section5_counting_lemma_at_n10_is_vacuous():
@@ -119,4 +120,4 @@ def test_section5_thresholds(width, steps, expected):
         return Fraction(2**n) * Fraction(1, 100) ** 2 / 2 > steps * (width * (n + 2) + 1)
 
     assert exceeds(expected) and not exceeds(expected - 1)
-    assert train.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, TOLERANCE) == expected
+    assert gd.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, TOLERANCE) == expected

@@ -16,6 +16,7 @@ from scipy import stats
 from csqlab import bounds
 from csqlab.checks import lesson08
 from csqlab.hard import gnn, hidden_plane_correlation, random_planes
+from csqlab.training import members
 
 
 def _cycle(n):
@@ -95,7 +96,7 @@ def test_section4_table_rows_by_the_counting_lemma():
     """§4: each row's log10 q equals the counting lemma with m = 2^{|B|}, and the edge-parity
     row is n(n−1) log10 2 + log10(τ²/2)."""
     ns = np.array([100, 1024, 16384])
-    curve = bounds.gnn_degree_parity_bound_curve(ns, 0.05)
+    curve = gnn.degree_parity_bound_curve(ns, 0.05)
     for n, value in zip(ns, curve.log10_min_queries, strict=True):
         width = gnn.window_width(int(n), 0.5)
         direct = bounds.counting_lemma(0.05, gnn.degree_parity_gamma(int(n)).gamma,
@@ -180,7 +181,7 @@ def test_section8_student_ends_near_the_trivial_level():
     try:
         for d in (8, 32):
             teacher = gnn.gnn_hidden_plane_family(_cycle(6), d, 4, n_planes=1, seed=13)
-            run = gnn.train_student(teacher, width=16, steps=200, lr=3e-3, batch_size=128,
+            run = members.train_gnn_student(teacher, width=16, steps=200, lr=3e-3, batch_size=128,
                                     n_test=2048, record_every=10, seed=0)
             assert abs(run.test_mse[-1] - 1) < 0.15
             assert run.test_mse[0] > 1.5

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from csqlab import bounds, groups
+from csqlab import groups
 from csqlab.hard import cnn, frames, hidden_plane_correlation, hidden_plane_family, random_planes
 from csqlab.hard import parity_of_activations_family as relu_parities
+from csqlab.training import members
 
 
 def test_section2_identity_values_by_permutation_matrices():
@@ -56,10 +57,10 @@ def test_section3_bound_fits_and_start_order():
     ns = np.round(np.geomspace(1e2, 1e7, 21))
     starts = []
     for order in (1, lambda n: n, lambda n: 2 * n):
-        curve = bounds.cnn_hidden_plane_bound_curve(ns, 8, 0.25, 0.05, order)
+        curve = cnn.group_averaged_plane_bound_curve(ns, 8, 0.25, 0.05, order)
         starts.append(ns[curve.applicable][0])
     assert starts == [100, 562, 1000]
-    curve = bounds.cnn_hidden_plane_bound_curve(ns, 8, 0.25, 0.05, lambda n: n)
+    curve = cnn.group_averaged_plane_bound_curve(ns, 8, 0.25, 0.05, lambda n: n)
     assert np.polyfit(np.log(ns), np.log(curve.gamma), 1)[0] == pytest.approx(-1.0, abs=2e-3)
     assert np.polyfit(ns**0.5, curve.log10_m, 1)[0] == pytest.approx(0.107, abs=1e-3)
 
@@ -97,12 +98,12 @@ def test_section4_quasi_polynomial_fits():
     ns = np.unique(np.round(np.geomspace(64, 2**20, 25)))
     slopes = {}
     for name in ("trivial", "cyclic", "dihedral"):
-        curve = bounds.frame_averaged_bound_curve(ns, lambda n: n**-0.5, name)
+        curve = frames.frame_averaged_bound_curve(ns, lambda n: n**-0.5, name)
         fit = frames.fit_against_log_squared(ns, curve.log10_min_queries)
         assert fit.r_squared > 0.995
         slopes[name] = round(fit.slope, 3)
     assert slopes == {"trivial": 0.525, "cyclic": 0.502, "dihedral": 0.502}
-    collapsed = bounds.frame_averaged_bound_curve(ns, lambda n: n**-0.5, "symmetric")
+    collapsed = frames.frame_averaged_bound_curve(ns, lambda n: n**-0.5, "symmetric")
     assert collapsed.log10_min_queries.max() == pytest.approx(math.log10(64**-1.0 / 2), abs=1e-9)
 
 
@@ -114,7 +115,7 @@ def test_section5_gradient_descent_stays_trivial_as_n_grows():
     try:
         for n in (8, 16, 32):
             teacher = cnn.group_averaged_plane_family(n, 4, n_planes=1, seed=13)
-            run = cnn.train_cnn_student(teacher, width=16, steps=300, lr=1e-2, seed=0)
+            run = members.train_cnn_student(teacher, width=16, steps=300, lr=1e-2, seed=0)
             final.append(run.test_mse[-1])
     finally:
         torch.set_num_threads(threads)

@@ -11,6 +11,7 @@ import torch
 
 from csqlab import bounds, groups
 from csqlab.hard import polynomials, proper
+from csqlab.training import members
 
 
 def rotation_orbit_sizes(n, k):
@@ -61,7 +62,7 @@ def test_bound_rates_and_symmetry_cost_from_exact_binomials():
     rates = {name: np.polyfit(ns, values, 1)[0] for name, values in exact_log2.items()}
     assert round(rates["plain"], 3) == 0.996 and round(rates["cyclic"], 3) == 0.988
     assert round(rates["dihedral"], 3) == 0.988
-    curve = bounds.invariant_polynomial_bound_curve(ns, 0.01, group_order=lambda m: m)
+    curve = polynomials.orbit_polynomial_bound_curve(ns, 0.01, group_order=lambda m: m)
     assert polynomials.fit_exponential_rate(ns, curve.log10_m) == pytest.approx(rates["cyclic"])
     by_hand = math.log10(math.comb(400, 200) / 400 * 0.01**2 / 2)
     assert curve.log10_min_queries[-1] == pytest.approx(by_hand)
@@ -107,7 +108,7 @@ def test_gradient_descent_claims():
         teacher = polynomials.set_monomial_family(2, size, size // 2,
                                                   subsets=[tuple(range(0, size, 2))])
         student = polynomials.deepsets_student(size, 64, seed=0)
-        curve = polynomials.train_online(student, teacher, 0, steps=300, batch_size=256,
+        curve = members.train_member(student, teacher, 0, steps=300, batch_size=256,
                                          lr=1e-3, seed=size)
         results[size] = curve.test_loss[-1]
     torch.set_num_threads(threads)

@@ -1,6 +1,6 @@
 """Lesson 11 (watching gradient descent fail, and what succeeds): every claim the notebook
 prints, checked by a second route — the cached sweeps regrouped by hand (not through
-csqlab.train's summaries), the quick rerun recomputed, elimination checked on fresh
+csqlab.experiments' summaries), the quick rerun recomputed, elimination checked on fresh
 samples, the single-index means by Monte Carlo and quadrature, the kernels' feature
 dimensions by orbit enumeration and by the numerical rank of their Gram matrices."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from csqlab import contrast, groups, train
+from csqlab import contrast, experiments, groups
 from csqlab.boolean import parity, random_cube_points
 
 PAPER_EXPERIMENTS = ["gnn-degree-parity", "gnn-hidden-planes", "cnn-hidden-planes",
@@ -43,9 +43,9 @@ def best_final_by_hand(records, variant="online"):
 
 @pytest.mark.parametrize("name", PAPER_EXPERIMENTS)
 def test_the_summary_rows_are_the_best_learning_rate_regrouped_by_hand(name):
-    best = best_final_by_hand(train.load_cached(name))
+    best = best_final_by_hand(experiments.load_cached(name))
     summary = {r["size"]: (r["test_mean"], r["test_std"], r["lr"]) for r in
-               train.best_over_learning_rates(train.load_cached(name)) if r["variant"] == "online"}
+               experiments.best_over_learning_rates(experiments.load_cached(name)) if r["variant"] == "online"}
     assert sorted(summary) == sorted(best) == [8, 16, 24, 32, 48]
     for size, (mean, std, lr) in summary.items():
         by_hand_mean, by_hand_std, by_hand_lr = best[size]
@@ -59,7 +59,7 @@ def test_the_summary_rows_are_the_best_learning_rate_regrouped_by_hand(name):
 def test_four_students_end_at_the_trivial_line_at_the_largest_size(name):
     """§1: at n (or d) = 48 the best learning rate's final test MSE is within the seeds'
     noise of the trivial level 1 (the paper's qualitative statement; our numbers)."""
-    mean, std, _ = best_final_by_hand(train.load_cached(name))[48]
+    mean, std, _ = best_final_by_hand(experiments.load_cached(name))[48]
     assert 0.95 < mean < 1.05 and std < 0.05, (name, mean, std)
 
 
@@ -68,7 +68,7 @@ def test_the_cnn_is_still_below_the_trivial_line_and_still_descending_at_48():
     MSE at n = 48 is clearly below 1 for every seed, and the mean test curve of the best
     rate is lower at the last checkpoint than 200 steps earlier, and that lower than at step
     500, where it has barely left the trivial level."""
-    records = train.load_cached("cnn-hidden-planes")
+    records = experiments.load_cached("cnn-hidden-planes")
     mean, _, lr = best_final_by_hand(records)[48]
     assert 0.8 < mean < 0.9
     assert max(final_by_hand(records)[(48, lr)]) < 0.95
@@ -90,7 +90,7 @@ def test_the_cnn_is_still_below_the_trivial_line_and_still_descending_at_48():
 def test_small_sizes_learn_and_the_error_grows_with_size(name):
     """§1: 'every panel rises towards the trivial line': well below it at the smallest size,
     and the best final error never falls by more than the noise from one size to the next."""
-    best = best_final_by_hand(train.load_cached(name))
+    best = best_final_by_hand(experiments.load_cached(name))
     means = [best[size][0] for size in sorted(best)]
     assert means[0] < 0.1
     assert all(b > a - 0.02 for a, b in zip(means[:-1], means[1:], strict=True)), means
@@ -100,7 +100,7 @@ def test_small_sizes_learn_and_the_error_grows_with_size(name):
 def test_degree_parity_gnn_learns_nothing_beyond_one_seed_at_n_8():
     """§1: nothing at n ≥ 16 (every rate, every seed within noise of 1 or above); at n = 8
     one seed of five reaches 0.72 at the largest rate, the others stay at 1."""
-    finals = final_by_hand(train.load_cached("gnn-degree-parity"))
+    finals = final_by_hand(experiments.load_cached("gnn-degree-parity"))
     for (size, lr), losses in finals.items():
         if size >= 16:
             assert min(losses) > 0.95, (size, lr, losses)
@@ -114,23 +114,23 @@ def test_frame_averaged_pattern_and_the_best_rate_at_the_sweep_edge():
     """'0.04 at n = 8, about one half at 16, 0.84 and 0.89 at 24 and 32, 0.99 at 48'; for the
     four panels that learn at small sizes the best rate is the largest of the sweep, 3e-3,
     at every size (the sweep's upper edge)."""
-    best = best_final_by_hand(train.load_cached("frame-averaged-parities"))
+    best = best_final_by_hand(experiments.load_cached("frame-averaged-parities"))
     assert best[8][0] < 0.05 and 0.45 < best[16][0] < 0.6
     assert 0.8 < best[24][0] < best[32][0] < 0.92 < best[48][0]
     for name in ["gnn-hidden-planes", "cnn-hidden-planes", "frame-averaged-parities",
                  "invariant-polynomials"]:
-        rates = {lr for _, _, lr in best_final_by_hand(train.load_cached(name)).values()}
-        assert rates == {max(train.FULL_LEARNING_RATES)} == {3e-3}, name
+        rates = {lr for _, _, lr in best_final_by_hand(experiments.load_cached(name)).values()}
+        assert rates == {max(experiments.FULL_LEARNING_RATES)} == {3e-3}, name
 
 
 def test_quick_rerun_stays_at_the_trivial_level():
     """§1 'Recomputing in quick mode': the in-notebook run (gnn-hidden-planes, lr 3e-3,
     d = 8 and 32) ends within noise of the trivial level, and its trivial baseline is the
     test labels' mean square."""
-    configs = [c for c in train.experiment_configs("gnn-hidden-planes", "quick")
+    configs = [c for c in experiments.experiment_configs("gnn-hidden-planes", "quick")
                if c.lr == 3e-3 and c.size in (8, 32)]
     assert len(configs) == 2 and configs[0].steps == 300
-    records = train.sweep(configs, progress=False).records
+    records = experiments.sweep(configs, progress=False).records
     for size in (8, 32):
         last = [r for r in records if r["size"] == size and r["step"] == 300]
         assert 0.9 < np.mean([r["test_loss"] for r in last]) < 1.15
@@ -142,7 +142,7 @@ def test_fixed_training_set_memorises_and_does_not_generalise():
     test MSE is above the online one at every size; for n ≥ 16 every rate's test MSE is
     above 1 and the best of them is the slowest rate 1e-4 — at n = 16 and 24 the one that
     has fitted the set least (train MSE 0.31 and 0.07); from n = 32 on every rate fits it."""
-    records = train.load_cached("fixed-train-set")
+    records = experiments.load_cached("fixed-train-set")
     last = max(r["step"] for r in records)
 
     def finals(variant, size, lr, column):
@@ -157,7 +157,7 @@ def test_fixed_training_set_memorises_and_does_not_generalise():
         assert fixed[size][0] > online[size][0] + 0.3
         if size >= 16:
             assert all(finals("fixed", size, lr, "test_loss") > 1.2
-                       for lr in train.FULL_LEARNING_RATES)
+                       for lr in experiments.FULL_LEARNING_RATES)
             assert fixed[size][2] == 1e-4
             slowest = finals("fixed", size, 1e-4, "train_loss")
             others = [finals("fixed", size, lr, "train_loss") for lr in (3e-4, 1e-3, 3e-3)]
@@ -170,7 +170,7 @@ def test_fixed_training_set_memorises_and_does_not_generalise():
 def test_sparse_parities_are_learned_after_a_plateau_in_polynomial_steps():
     """§3: every seed reaches test MSE < 0.1; the mean steps grow with n like a small power
     (fit on log–log axes); budgets stay below 2^n; the curve starts on a plateau."""
-    records = train.load_cached("sparse-parity")
+    records = experiments.load_cached("sparse-parity")
     first = {}
     for r in sorted(records, key=lambda r: r["step"]):
         if r["test_loss"] < 0.1:
@@ -185,7 +185,7 @@ def test_sparse_parities_are_learned_after_a_plateau_in_polynomial_steps():
     assert all(r["step"] < 2 ** r["size"] for r in records)
     plateau = [r["test_loss"] for r in records if r["size"] == max(sizes) and r["step"] == 100]
     assert np.mean(plateau) > 0.9
-    by_library = train.steps_to_success(records)
+    by_library = experiments.steps_to_success(records)
     assert {(r["size"], r["seed"]): r["steps"] for r in by_library} == {
         k: float(v) for k, v in first.items()}
 

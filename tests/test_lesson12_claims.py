@@ -17,7 +17,8 @@ import torch
 import csqlab
 from csqlab import boolean, bounds, groups, models
 from csqlab.checks import lesson12
-from csqlab.hard import classical, polynomials
+from csqlab.hard import classical
+from csqlab.training import members
 
 N_SAMPLES = 20_000
 SOLUTIONS = Path(__file__).resolve().parents[1] / "lessons" / "solutions"
@@ -321,7 +322,7 @@ def test_step5_gd_plateau_rerun():
         runs = []
         for _ in range(2 if size == 12 else 1):
             student = models.MLP(size, (32,), dtype=torch.float32, seed=0)
-            runs.append(polynomials.train_online(student, target, len(target) - 1, 400,
+            runs.append(members.train_member(student, target, len(target) - 1, 400,
                                                  batch_size=128, lr=3e-3, test_size=2048,
                                                  eval_every=20, seed=0).test_loss)
         if size == 12:

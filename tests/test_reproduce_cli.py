@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from csqlab import __main__ as cli
-from csqlab import train
+from csqlab import experiments
+from csqlab.experiments import data as shipped
+from csqlab.experiments import sweeps
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "csqlab" / "data"
@@ -26,22 +28,22 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 @pytest.fixture()
 def tiny_experiment(monkeypatch):
     """A registered experiment small enough to run in a test (two sizes, two lrs, 4 steps)."""
-    base = train.Experiment("mlp", "sparse-parity", "trivial", 8, 8, degree=2, batch=16,
+    base = experiments.Experiment("mlp", "sparse-parity", "trivial", 8, 8, degree=2, batch=16,
                             steps=4, n_test=32, eval_every=2, dtype="float64")
 
     def configs(mode):
         return [replace(base, size=n, lr=lr) for n in (8, 10) for lr in (1e-3, 3e-3)]
 
-    spec = train.ExperimentSpec("tiny", "A tiny sweep", "test", "for tests", configs,
-                                train.EXPERIMENTS["gnn-hidden-planes"].figure)
-    monkeypatch.setitem(train.EXPERIMENTS, "tiny", spec)
+    spec = experiments.ExperimentSpec("tiny", "A tiny sweep", "test", "for tests", configs,
+                                experiments.EXPERIMENTS["gnn-hidden-planes"].figure)
+    monkeypatch.setitem(experiments.EXPERIMENTS, "tiny", spec)
     return spec
 
 
 def test_list_names_every_experiment(capsys):
     assert cli.main(["reproduce", "--list"]) == 0
     out = capsys.readouterr().out
-    for name, spec in train.EXPERIMENTS.items():
+    for name, spec in experiments.EXPERIMENTS.items():
         assert name in out and spec.section in out
 
 
@@ -84,10 +86,10 @@ def manifest():
 
 
 def test_every_experiment_ships_cached_results():
-    assert set(manifest()) == set(train.EXPERIMENTS)
+    assert set(manifest()) == set(experiments.EXPERIMENTS)
 
 
-@pytest.mark.parametrize("name", sorted(train.EXPERIMENTS))
+@pytest.mark.parametrize("name", sorted(experiments.EXPERIMENTS))
 def test_cached_results_match_their_checksum_and_configs(name):
     """The shipped file has the SHA-256 of the manifest, its records come from exactly the
     configurations of the recorded mode (same hashes as the registry computes now), and
@@ -95,26 +97,26 @@ def test_cached_results_match_their_checksum_and_configs(name):
     entry = manifest()[name]
     content = (DATA / entry["file"]).read_bytes()
     assert hashlib.sha256(content).hexdigest() == entry["sha256"]
-    configs = train.experiment_configs(name, entry["mode"])
-    assert entry["config_hashes"] == [train.config_hash(c) for c in configs]
+    configs = experiments.experiment_configs(name, entry["mode"])
+    assert entry["config_hashes"] == [experiments.config_hash(c) for c in configs]
     records = json.loads(gzip.decompress(content))
     assert len(records) == entry["records"]
     assert {r["config_hash"] for r in records} == set(entry["config_hashes"])
-    by_hash = {train.config_hash(c): c for c in configs}
+    by_hash = {experiments.config_hash(c): c for c in configs}
     for row in records[:: max(1, len(records) // 50)]:
         config = by_hash[row["config_hash"]]
         assert row["size"] == config.size and row["lr"] == config.lr
         assert row["seed"] in config.seeds
-    assert train.load_cached(name) == records
+    assert experiments.load_cached(name) == records
 
 
 def test_every_shipped_result_is_a_full_sweep():
     """Lesson 11 plots the full sweeps (sizes up to 48, four learning rates, five seeds)."""
     for name, entry in manifest().items():
         assert entry["mode"] == "full", name
-        sizes = {c.size for c in train.experiment_configs(name, "full")}
+        sizes = {c.size for c in experiments.experiment_configs(name, "full")}
         assert max(sizes) == 48, name
-        assert {r["size"] for r in train.load_cached(name)} == sizes
+        assert {r["size"] for r in experiments.load_cached(name)} == sizes
 
 
 def test_cache_results_writes_files_and_manifest_and_keeps_finished_experiments(
@@ -125,14 +127,14 @@ def test_cache_results_writes_files_and_manifest_and_keeps_finished_experiments(
     executes nothing already finished."""
     data, runs = tmp_path / "data", tmp_path / "runs"
     data.mkdir()
-    monkeypatch.setattr(train, "_data_directory", lambda: data)
-    spec = train.ExperimentSpec("tiny-2", "Another tiny sweep", "test", "for tests",
+    monkeypatch.setattr(shipped, "_data_directory", lambda: data)
+    spec = experiments.ExperimentSpec("tiny-2", "Another tiny sweep", "test", "for tests",
                                 tiny_experiment.configs, tiny_experiment.figure)
-    monkeypatch.setitem(train.EXPERIMENTS, "tiny-2", spec)
+    monkeypatch.setitem(experiments.EXPERIMENTS, "tiny-2", spec)
     with pytest.raises(ValueError, match="name must be one of"):
-        train.cache_results(["tiny", "nope"], cache_dir=runs, progress=False)
+        experiments.cache_results(["tiny", "nope"], cache_dir=runs, progress=False)
     assert not list(data.iterdir())  # names are checked before anything is computed
-    real_sweep = train.sweep
+    real_sweep = experiments.sweep
     calls = []
 
     def failing_second_sweep(configs, **keywords):
@@ -141,23 +143,23 @@ def test_cache_results_writes_files_and_manifest_and_keeps_finished_experiments(
             raise KeyboardInterrupt
         return real_sweep(configs, **keywords)
 
-    monkeypatch.setattr(train, "sweep", failing_second_sweep)
+    monkeypatch.setattr(shipped, "sweep", failing_second_sweep)
     with pytest.raises(KeyboardInterrupt):
-        train.cache_results(["tiny", "tiny-2"], cache_dir=runs, progress=False)
+        experiments.cache_results(["tiny", "tiny-2"], cache_dir=runs, progress=False)
     entries = json.loads((data / "manifest.json").read_text())["experiments"]
     assert set(entries) == {"tiny"} and entries["tiny"]["mode"] == "full"
     assert sorted(path.name for path in data.iterdir()) == ["manifest.json", "tiny.json.gz"]
     assert all(path.stat().st_mode & 0o777 == 0o644 for path in data.iterdir())
     content = (data / "tiny.json.gz").read_bytes()
     assert hashlib.sha256(content).hexdigest() == entries["tiny"]["sha256"]
-    records = train.load_cached("tiny")
+    records = experiments.load_cached("tiny")
     assert len(records) == entries["tiny"]["records"] == 4 * 3 * 3
-    monkeypatch.setattr(train, "sweep", real_sweep)
+    monkeypatch.setattr(shipped, "sweep", real_sweep)
     executed = []
-    monkeypatch.setattr(train, "_run_and_store", lambda *a, **k: executed.append(a) or [])
-    train.cache_results(["tiny"], cache_dir=runs, progress=False)
+    monkeypatch.setattr(sweeps, "_run_and_store", lambda *a, **k: executed.append(a) or [])
+    experiments.cache_results(["tiny"], cache_dir=runs, progress=False)
     assert executed == []  # every run of "tiny" came from the run cache
-    assert train.load_cached("tiny") == records
+    assert experiments.load_cached("tiny") == records
     assert (data / "tiny.json.gz").read_bytes() == content  # same records, same bytes
 
 
@@ -165,9 +167,9 @@ def test_a_corrupted_cache_file_is_refused(tmp_path, monkeypatch):
     entry = manifest()["sparse-parity"]
     (tmp_path / entry["file"]).write_bytes(b"not the data")
     (tmp_path / "manifest.json").write_text((DATA / "manifest.json").read_text())
-    monkeypatch.setattr(train, "_data_directory", lambda: tmp_path)
+    monkeypatch.setattr(shipped, "_data_directory", lambda: tmp_path)
     with pytest.raises(ValueError, match="does not match its SHA-256"):
-        train.load_cached("sparse-parity")
+        experiments.load_cached("sparse-parity")
 
 
 def test_shipped_data_stays_small():

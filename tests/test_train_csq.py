@@ -1,4 +1,4 @@
-"""Lesson 4 (gradient descent is a CSQ algorithm): csqlab.train, section 1.
+"""Lesson 4 (gradient descent is a CSQ algorithm): csqlab.training.gd.
 
 Second routes: autograd's gradient of the exact population loss (one backward through a
 weighted sum) against the gradient assembled from p CSQ answers; per-example gradients
@@ -12,10 +12,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csqlab import oracles, train
+from csqlab import oracles
 from csqlab.boolean import cube, parity
 from csqlab.gaussian import gauss_hermite_rule
 from csqlab.models import MLP
+from csqlab.training import gd
 
 SETTINGS = settings(max_examples=10, deadline=None)
 
@@ -47,9 +48,9 @@ def loop_per_example_gradients(model, points):
 
 
 MODELS = {
-    "relu-8": lambda n: train.two_layer_network(n, 8, seed=1),
-    "tanh-5": lambda n: train.two_layer_network(n, 5, activation="tanh", seed=2),
-    "relu-zero-readout": lambda n: train.two_layer_network(n, 6, zero_output=True, seed=3),
+    "relu-8": lambda n: gd.two_layer_network(n, 8, seed=1),
+    "tanh-5": lambda n: gd.two_layer_network(n, 5, activation="tanh", seed=2),
+    "relu-zero-readout": lambda n: gd.two_layer_network(n, 6, zero_output=True, seed=3),
     "csqlab-MLP-two-hidden": lambda n: MLP(n, (4, 3), activation="tanh", seed=4),
 }
 TARGETS = {
@@ -68,8 +69,8 @@ def test_per_example_gradients_match_a_loop_of_autograd_calls(name):
     """Lesson 4: the query functions ∂_j h_θ(x), vectorised, equal autograd point by point."""
     model = MODELS[name](5)
     points = cube(5, np.float64)
-    outputs, jacobian = train.per_example_gradients(model, points)
-    assert jacobian.shape == (32, train.n_parameters(model))
+    outputs, jacobian = gd.per_example_gradients(model, points)
+    assert jacobian.shape == (32, gd.n_parameters(model))
     np.testing.assert_allclose(jacobian, loop_per_example_gradients(model, points), atol=1e-13, rtol=0)
     with torch.no_grad():
         np.testing.assert_allclose(outputs, model(torch.as_tensor(points)).reshape(-1).numpy(),
@@ -77,10 +78,10 @@ def test_per_example_gradients_match_a_loop_of_autograd_calls(name):
 
 
 def test_vmap_and_jacfwd_routes_agree():
-    model = train.two_layer_network(4, 7, seed=5)
+    model = gd.two_layer_network(4, 7, seed=5)
     points = cube(4, np.float64)
-    _, by_vmap = train.per_example_gradients(model, points, method="vmap")
-    _, by_jacfwd = train.per_example_gradients(model, points, method="jacfwd")
+    _, by_vmap = gd.per_example_gradients(model, points, method="vmap")
+    _, by_jacfwd = gd.per_example_gradients(model, points, method="jacfwd")
     np.testing.assert_allclose(by_vmap, by_jacfwd, atol=1e-13, rtol=0)
 
 
@@ -89,8 +90,8 @@ def test_auto_falls_back_to_jacfwd_for_a_model_vmap_cannot_trace():
     model = MLP(3, (4,), seed=0)
     points = cube(3, np.float64)
     with pytest.raises(RuntimeError):
-        train.per_example_gradients(model, points, method="vmap")
-    _, jacobian = train.per_example_gradients(model, points)
+        gd.per_example_gradients(model, points, method="vmap")
+    _, jacobian = gd.per_example_gradients(model, points)
     np.testing.assert_allclose(jacobian, loop_per_example_gradients(model, points), atol=1e-13)
 
 
@@ -104,10 +105,10 @@ def test_query_gradient_equals_autograd_on_the_cube(model_name, target_name):
     n = 6
     model, target = MODELS[model_name](n), TARGETS[target_name](n)
     oracle = oracles.ExactOracle(oracles.Cube(n), target)
-    result = train.gradient_as_queries(model, oracle)
-    reference = train.autograd_gradient(model, oracles.Cube(n), target)
+    result = gd.gradient_as_queries(model, oracle)
+    reference = gd.autograd_gradient(model, oracles.Cube(n), target)
     assert np.max(np.abs(result.gradient - reference)) < 1e-12
-    assert result.n_queries == oracle.n_queries == train.n_parameters(model)
+    assert result.n_queries == oracle.n_queries == gd.n_parameters(model)
     assert {record.kind for record in oracle.log} == {"CSQ"}
 
 
@@ -117,28 +118,28 @@ def test_query_gradient_on_a_weighted_discrete_law_and_on_points():
     points = rng.normal(size=(40, 3))
     weights = rng.uniform(size=40)
     weights /= weights.sum()
-    model = train.two_layer_network(3, 5, activation="tanh", seed=7)
+    model = gd.two_layer_network(3, 5, activation="tanh", seed=7)
     law = oracles.Discrete(points, weights)
-    result = train.gradient_as_queries(model, oracles.ExactOracle(law, real_target))
-    np.testing.assert_allclose(result.gradient, train.autograd_gradient(model, law, real_target),
+    result = gd.gradient_as_queries(model, oracles.ExactOracle(law, real_target))
+    np.testing.assert_allclose(result.gradient, gd.autograd_gradient(model, law, real_target),
                                atol=1e-12, rtol=0)
-    on_points = train.gradient_as_queries(model, points, real_target)
+    on_points = gd.gradient_as_queries(model, points, real_target)
     np.testing.assert_allclose(
-        on_points.gradient, train.autograd_gradient(model, oracles.Discrete(points), real_target),
+        on_points.gradient, gd.autograd_gradient(model, oracles.Discrete(points), real_target),
         atol=1e-12, rtol=0)
 
 
 def test_label_free_term_and_bounds_by_direct_sums():
     """E[h ∂_j h] and B_j = max |∂_j h| from the per-example gradients written out by hand."""
     n = 5
-    model = train.two_layer_network(n, 4, seed=8)
+    model = gd.two_layer_network(n, 4, seed=8)
     target = majority
     points = cube(n, np.float64)
     jacobian = loop_per_example_gradients(model, points)
     with torch.no_grad():
         outputs = model(torch.as_tensor(points)).reshape(-1).numpy()
     labels = target(points)
-    result = train.gradient_as_queries(model, oracles.ExactOracle(oracles.Cube(n), target))
+    result = gd.gradient_as_queries(model, oracles.ExactOracle(oracles.Cube(n), target))
     np.testing.assert_allclose(result.label_free_term, (outputs[:, None] * jacobian).mean(0), atol=1e-14)
     expected_bounds = np.abs(jacobian).max(axis=0)
     expected_bounds[expected_bounds == 0] = 1.0
@@ -150,34 +151,34 @@ def test_label_free_term_and_bounds_by_direct_sums():
 
 def test_an_explicit_bound_gives_the_same_gradient_and_a_too_small_one_is_refused():
     n = 4
-    model = train.two_layer_network(n, 3, seed=9)
+    model = gd.two_layer_network(n, 3, seed=9)
     oracle = oracles.ExactOracle(oracles.Cube(n), majority)
-    reference = train.autograd_gradient(model, oracles.Cube(n), majority)
-    loose = train.gradient_as_queries(model, oracle, bound=50.0)
+    reference = gd.autograd_gradient(model, oracles.Cube(n), majority)
+    loose = gd.gradient_as_queries(model, oracle, bound=50.0)
     assert np.all(loose.bounds == 50.0)
     assert np.max(np.abs(loose.gradient - reference)) < 1e-12
     with pytest.raises(ValueError, match="bound"):
-        train.gradient_as_queries(model, oracle, bound=1e-3)
+        gd.gradient_as_queries(model, oracle, bound=1e-3)
 
 
 @SETTINGS
 @given(st.integers(0, 10_000), st.integers(1, 6), st.sampled_from(["relu", "tanh", "sigmoid"]))
 def test_query_gradient_equals_autograd_for_random_networks(seed, width, activation):
     n = 4
-    model = train.two_layer_network(n, width, activation=activation, seed=seed)
+    model = gd.two_layer_network(n, width, activation=activation, seed=seed)
     target = parity_target((0, 3))
-    result = train.gradient_as_queries(model, oracles.ExactOracle(oracles.Cube(n), target))
-    assert np.max(np.abs(result.gradient - train.autograd_gradient(model, oracles.Cube(n), target))) < 1e-12
+    result = gd.gradient_as_queries(model, oracles.ExactOracle(oracles.Cube(n), target))
+    assert np.max(np.abs(result.gradient - gd.autograd_gradient(model, oracles.Cube(n), target))) < 1e-12
 
 
 def test_adversarial_answers_move_each_coordinate_by_at_most_bound_times_tolerance():
     """|ĝ_j − g_j| ≤ B_j τ: the reduction's accuracy statement, with the 'random' adversary."""
     n, tolerance = 5, 0.05
-    model = train.two_layer_network(n, 4, seed=10)
+    model = gd.two_layer_network(n, 4, seed=10)
     oracle = oracles.AdversarialOracle(oracles.Cube(n), majority, tolerance, adversary="random",
                                        seed=0)
-    result = train.gradient_as_queries(model, oracle)
-    error = np.abs(result.gradient - train.autograd_gradient(model, oracles.Cube(n), majority))
+    result = gd.gradient_as_queries(model, oracle)
+    error = np.abs(result.gradient - gd.autograd_gradient(model, oracles.Cube(n), majority))
     assert np.all(error <= result.bounds * tolerance * (1 + 1e-9))
     assert np.any(error > 0.1 * result.bounds * tolerance)  # the adversary did perturb
 
@@ -185,11 +186,11 @@ def test_adversarial_answers_move_each_coordinate_by_at_most_bound_times_toleran
 def test_sample_oracle_gradient_approaches_the_exact_one():
     """τ ≈ 1/√N: with N = 4 000 fresh samples per query each coordinate is off by ≲ 4 B_j/√N."""
     n = 5
-    model = train.two_layer_network(n, 3, seed=11)
+    model = gd.two_layer_network(n, 3, seed=11)
     oracle = oracles.SampleOracle(oracles.Cube(n), majority, n_samples=4_000, seed=1)
-    result = train.gradient_as_queries(model, oracle)
+    result = gd.gradient_as_queries(model, oracle)
     assert result.true_correlations is None
-    error = np.abs(result.gradient - train.autograd_gradient(model, oracles.Cube(n), majority))
+    error = np.abs(result.gradient - gd.autograd_gradient(model, oracles.Cube(n), majority))
     assert np.all(error <= 4 * result.bounds / np.sqrt(4_000))
     assert np.any(error > 0)  # the answers really came from samples
 
@@ -197,17 +198,17 @@ def test_sample_oracle_gradient_approaches_the_exact_one():
 def test_gaussian_oracle_needs_a_bound_and_then_matches_the_quadrature_grid():
     """On N(0, I_2) the partials ∂h/∂w_ij = a_i σ'(·) x_j are unbounded, so the bound must be
     given; with one, the gradient equals autograd on the Gauss–Hermite grid as a Discrete law."""
-    model = train.two_layer_network(2, 2, activation="tanh", seed=12)
+    model = gd.two_layer_network(2, 2, activation="tanh", seed=12)
     law = oracles.Gaussian(2, n_points=12)
     target = lambda x: np.tanh(x[:, 0])  # noqa: E731
     oracle = oracles.ExactOracle(law, target)
     with pytest.raises(ValueError, match="bound"):
-        train.gradient_as_queries(model, oracle)
-    result = train.gradient_as_queries(model, oracle, bound=100.0)
+        gd.gradient_as_queries(model, oracle)
+    result = gd.gradient_as_queries(model, oracle, bound=100.0)
     nodes, weights = gauss_hermite_rule(12)
     grid = np.stack(np.meshgrid(nodes, nodes, indexing="ij"), axis=-1).reshape(-1, 2)
     grid_weights = np.outer(weights, weights).reshape(-1)
-    reference = train.autograd_gradient(model, oracles.Discrete(grid, grid_weights), target)
+    reference = gd.autograd_gradient(model, oracles.Discrete(grid, grid_weights), target)
     np.testing.assert_allclose(result.gradient, reference, atol=1e-12, rtol=0)
 
 
@@ -216,10 +217,10 @@ def test_gaussian_oracle_needs_a_bound_and_then_matches_the_quadrature_grid():
 
 def test_every_step_asks_p_queries():
     n, steps = 5, 4
-    model = train.two_layer_network(n, 3, seed=13)
+    model = gd.two_layer_network(n, 3, seed=13)
     oracle = oracles.ExactOracle(oracles.Cube(n), majority)
-    run = train.csq_gradient_descent(model, oracle, steps, 0.1)
-    p = train.n_parameters(model)
+    run = gd.csq_gradient_descent(model, oracle, steps, 0.1)
+    p = gd.n_parameters(model)
     assert p == 3 * (n + 2) + 1
     assert list(run.n_queries) == [t * p for t in range(steps + 1)]
     assert oracle.n_queries == steps * p
@@ -229,27 +230,27 @@ def test_every_step_asks_p_queries():
 
 def test_exact_oracle_descent_equals_autograd_descent():
     n = 6
-    model = train.two_layer_network(n, 5, seed=14)
+    model = gd.two_layer_network(n, 5, seed=14)
     target = parity_target((0, 1))
-    queried = train.csq_gradient_descent(model, oracles.ExactOracle(oracles.Cube(n), target), 15, 0.3)
-    plain = train.exact_gradient_descent(model, oracles.Cube(n), target, 15, 0.3)
+    queried = gd.csq_gradient_descent(model, oracles.ExactOracle(oracles.Cube(n), target), 15, 0.3)
+    plain = gd.exact_gradient_descent(model, oracles.Cube(n), target, 15, 0.3)
     np.testing.assert_allclose(queried.loss, plain.loss, atol=1e-12, rtol=0)
-    np.testing.assert_allclose(train.flat_parameters(queried.model),
-                               train.flat_parameters(plain.model), atol=1e-12, rtol=0)
+    np.testing.assert_allclose(gd.flat_parameters(queried.model),
+                               gd.flat_parameters(plain.model), atol=1e-12, rtol=0)
 
 
 def test_adversarial_descent_tends_to_exact_descent_as_tolerance_goes_to_zero():
     """Lesson 4: with τ → 0 the adversarial GD equals exact GD (difference O(τ))."""
     n, steps, lr = 6, 10, 0.3
-    model = train.two_layer_network(n, 5, zero_output=True, seed=15)
+    model = gd.two_layer_network(n, 5, zero_output=True, seed=15)
     target = parity_target((0, 1))
-    plain = train.exact_gradient_descent(model, oracles.Cube(n), target, steps, lr)
+    plain = gd.exact_gradient_descent(model, oracles.Cube(n), target, steps, lr)
     differences = []
     for tolerance in [1e-2, 1e-4, 1e-6, 1e-12]:
         oracle = oracles.AdversarialOracle(oracles.Cube(n), target, tolerance)
-        run = train.csq_gradient_descent(model, oracle, steps, lr)
-        differences.append(np.max(np.abs(train.flat_parameters(run.model)
-                                          - train.flat_parameters(plain.model))))
+        run = gd.csq_gradient_descent(model, oracle, steps, lr)
+        differences.append(np.max(np.abs(gd.flat_parameters(run.model)
+                                          - gd.flat_parameters(plain.model))))
     assert differences[-1] < 1e-9
     assert differences[0] > differences[1] > differences[2] > differences[3]
     assert differences[2] < 1e-3
@@ -259,11 +260,11 @@ def test_large_tolerance_never_moves_a_zero_readout_network_on_a_parity():
     """Why GD stalls: h ≡ 0 at init makes E[h∇h] = 0, and every |E[q_j χ_S]| ≤ τ lets the
     zero adversary answer 0, so the gradient is exactly 0 — at every step, by induction."""
     n = 6
-    model = train.two_layer_network(n, 6, zero_output=True, seed=16)
-    theta0 = train.flat_parameters(model)
+    model = gd.two_layer_network(n, 6, zero_output=True, seed=16)
+    theta0 = gd.flat_parameters(model)
     oracle = oracles.AdversarialOracle(oracles.Cube(n), parity_target(tuple(range(n))), 1.0)
-    run = train.csq_gradient_descent(model, oracle, 10, 0.5)
-    assert np.array_equal(train.flat_parameters(run.model), theta0)
+    run = gd.csq_gradient_descent(model, oracle, 10, 0.5)
+    assert np.array_equal(gd.flat_parameters(run.model), theta0)
     assert np.all(run.loss == 1.0)
     assert all(record.answer == 0.0 for record in oracle.log)
 
@@ -271,45 +272,45 @@ def test_large_tolerance_never_moves_a_zero_readout_network_on_a_parity():
 def test_tolerance_one_sees_only_the_label_free_term():
     """With τ = 1 every answer is 0, so adversarial GD is GD on ½E[h²]: exact GD on f* ≡ 0."""
     n, steps, lr = 5, 8, 0.4
-    model = train.two_layer_network(n, 4, seed=17)
+    model = gd.two_layer_network(n, 4, seed=17)
     oracle = oracles.AdversarialOracle(oracles.Cube(n), parity_target((0, 1, 2)), 1.0)
-    adversarial = train.csq_gradient_descent(model, oracle, steps, lr)
-    zero_target = train.exact_gradient_descent(model, oracles.Cube(n), lambda x: np.zeros(len(x)),
+    adversarial = gd.csq_gradient_descent(model, oracle, steps, lr)
+    zero_target = gd.exact_gradient_descent(model, oracles.Cube(n), lambda x: np.zeros(len(x)),
                                                steps, lr)
-    np.testing.assert_allclose(train.flat_parameters(adversarial.model),
-                               train.flat_parameters(zero_target.model), atol=1e-12, rtol=0)
-    assert not np.array_equal(train.flat_parameters(adversarial.model), train.flat_parameters(model))
+    np.testing.assert_allclose(gd.flat_parameters(adversarial.model),
+                               gd.flat_parameters(zero_target.model), atol=1e-12, rtol=0)
+    assert not np.array_equal(gd.flat_parameters(adversarial.model), gd.flat_parameters(model))
 
 
 def test_runs_are_deterministic_and_leave_the_model_untouched():
     n = 5
-    model = train.two_layer_network(n, 3, seed=18)
-    theta0 = train.flat_parameters(model)
-    runs = [train.csq_gradient_descent(
+    model = gd.two_layer_network(n, 3, seed=18)
+    theta0 = gd.flat_parameters(model)
+    runs = [gd.csq_gradient_descent(
         model, oracles.AdversarialOracle(oracles.Cube(n), majority, 0.05, adversary="random", seed=4),
         5, 0.2) for _ in range(2)]
     assert np.array_equal(runs[0].loss, runs[1].loss)
-    assert np.array_equal(train.flat_parameters(model), theta0)
-    assert np.array_equal(train.flat_parameters(train.two_layer_network(n, 3, seed=18)), theta0)
-    assert not np.array_equal(train.flat_parameters(train.two_layer_network(n, 3, seed=19)), theta0)
+    assert np.array_equal(gd.flat_parameters(model), theta0)
+    assert np.array_equal(gd.flat_parameters(gd.two_layer_network(n, 3, seed=18)), theta0)
+    assert not np.array_equal(gd.flat_parameters(gd.two_layer_network(n, 3, seed=19)), theta0)
 
 
 def test_population_loss_by_direct_sum_and_trivial_level():
     n = 5
     target = parity_target((1, 2))
-    model = train.two_layer_network(n, 3, seed=20)
+    model = gd.two_layer_network(n, 3, seed=20)
     points = cube(n, np.float64)
     with torch.no_grad():
         outputs = model(torch.as_tensor(points)).reshape(-1).numpy()
-    assert train.population_loss(model, oracles.Cube(n), target) == pytest.approx(
+    assert gd.population_loss(model, oracles.Cube(n), target) == pytest.approx(
         np.mean((outputs - target(points)) ** 2), abs=1e-14)
-    zero = train.two_layer_network(n, 3, zero_output=True)
-    assert train.population_loss(zero, oracles.Cube(n), target) == 1.0
+    zero = gd.two_layer_network(n, 3, zero_output=True)
+    assert gd.population_loss(zero, oracles.Cube(n), target) == 1.0
 
 
 def test_two_layer_network_parameter_count_and_zero_readout():
-    model = train.two_layer_network(10, 16, zero_output=True)
-    assert train.n_parameters(model) == 16 * 12 + 1
+    model = gd.two_layer_network(10, 16, zero_output=True)
+    assert gd.n_parameters(model) == 16 * 12 + 1
     with torch.no_grad():
         assert torch.all(model(torch.as_tensor(cube(10, np.float64))) == 0)
 
@@ -318,38 +319,38 @@ def test_two_layer_network_parameter_count_and_zero_readout():
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda m, o: train.gradient_as_queries("model", o), TypeError, "model"),
-    (lambda m, o: train.gradient_as_queries(m.float(), o), TypeError, "float64"),
-    (lambda m, o: train.gradient_as_queries(m, o, majority), ValueError, "target"),
-    (lambda m, o: train.gradient_as_queries(m, cube(3, np.float64)), ValueError, "target"),
-    (lambda m, o: train.gradient_as_queries(m, o, bound=-1.0), ValueError, "bound"),
-    (lambda m, o: train.gradient_as_queries(m, o, bound=[1.0, 2.0]), ValueError, "bound"),
-    (lambda m, o: train.gradient_as_queries(m, o, bound=float("nan")), ValueError, "bound"),
-    (lambda m, o: train.gradient_as_queries(m, o, bound=True), TypeError, "bound"),
-    (lambda m, o: train.csq_gradient_descent(m, "oracle", 3, 0.1), TypeError, "oracle"),
-    (lambda m, o: train.csq_gradient_descent(m, o, -1, 0.1), ValueError, "steps"),
-    (lambda m, o: train.csq_gradient_descent(m, o, 2.5, 0.1), TypeError, "steps"),
-    (lambda m, o: train.csq_gradient_descent(m, o, 3, 0.0), ValueError, "lr"),
-    (lambda m, o: train.csq_gradient_descent(m, o, 3, float("nan")), ValueError, "lr"),
-    (lambda m, o: train.exact_gradient_descent(m, oracles.Gaussian(3), majority, 3, 0.1),
+    (lambda m, o: gd.gradient_as_queries("model", o), TypeError, "model"),
+    (lambda m, o: gd.gradient_as_queries(m.float(), o), TypeError, "float64"),
+    (lambda m, o: gd.gradient_as_queries(m, o, majority), ValueError, "target"),
+    (lambda m, o: gd.gradient_as_queries(m, cube(3, np.float64)), ValueError, "target"),
+    (lambda m, o: gd.gradient_as_queries(m, o, bound=-1.0), ValueError, "bound"),
+    (lambda m, o: gd.gradient_as_queries(m, o, bound=[1.0, 2.0]), ValueError, "bound"),
+    (lambda m, o: gd.gradient_as_queries(m, o, bound=float("nan")), ValueError, "bound"),
+    (lambda m, o: gd.gradient_as_queries(m, o, bound=True), TypeError, "bound"),
+    (lambda m, o: gd.csq_gradient_descent(m, "oracle", 3, 0.1), TypeError, "oracle"),
+    (lambda m, o: gd.csq_gradient_descent(m, o, -1, 0.1), ValueError, "steps"),
+    (lambda m, o: gd.csq_gradient_descent(m, o, 2.5, 0.1), TypeError, "steps"),
+    (lambda m, o: gd.csq_gradient_descent(m, o, 3, 0.0), ValueError, "lr"),
+    (lambda m, o: gd.csq_gradient_descent(m, o, 3, float("nan")), ValueError, "lr"),
+    (lambda m, o: gd.exact_gradient_descent(m, oracles.Gaussian(3), majority, 3, 0.1),
      ValueError, "finite support"),
-    (lambda m, o: train.exact_gradient_descent(m, oracles.Cube(3), "f", 3, 0.1), TypeError, "target"),
-    (lambda m, o: train.exact_gradient_descent(m, oracles.Cube(3), lambda x: x, 3, 0.1),
+    (lambda m, o: gd.exact_gradient_descent(m, oracles.Cube(3), "f", 3, 0.1), TypeError, "target"),
+    (lambda m, o: gd.exact_gradient_descent(m, oracles.Cube(3), lambda x: x, 3, 0.1),
      ValueError, "target must return shape"),
-    (lambda m, o: train.exact_gradient_descent(m, oracles.Cube(40), majority, 3, 0.1),
+    (lambda m, o: gd.exact_gradient_descent(m, oracles.Cube(40), majority, 3, 0.1),
      ValueError, "dimension"),
-    (lambda m, o: train.per_example_gradients(m, np.ones(3)), ValueError, "shape"),
-    (lambda m, o: train.per_example_gradients(m, np.full((2, 3), np.nan)), ValueError, "NaN"),
-    (lambda m, o: train.per_example_gradients(m, np.ones((2, 3)), method="loop"), ValueError, "method"),
-    (lambda m, o: train.per_example_gradients(m, np.ones((2, 4))), RuntimeError, ""),
-    (lambda m, o: train.two_layer_network(3, 0), ValueError, "width"),
-    (lambda m, o: train.two_layer_network(3, 2, activation="gelu"), ValueError, "activation"),
-    (lambda m, o: train.population_loss(m, oracles.Sampler(lambda k, r: np.ones((k, 3))), majority),
+    (lambda m, o: gd.per_example_gradients(m, np.ones(3)), ValueError, "shape"),
+    (lambda m, o: gd.per_example_gradients(m, np.full((2, 3), np.nan)), ValueError, "NaN"),
+    (lambda m, o: gd.per_example_gradients(m, np.ones((2, 3)), method="loop"), ValueError, "method"),
+    (lambda m, o: gd.per_example_gradients(m, np.ones((2, 4))), RuntimeError, ""),
+    (lambda m, o: gd.two_layer_network(3, 0), ValueError, "width"),
+    (lambda m, o: gd.two_layer_network(3, 2, activation="gelu"), ValueError, "activation"),
+    (lambda m, o: gd.population_loss(m, oracles.Sampler(lambda k, r: np.ones((k, 3))), majority),
      ValueError, "distribution"),
-    (lambda m, o: train.n_parameters(torch.nn.ReLU()), ValueError, "parameter"),
+    (lambda m, o: gd.n_parameters(torch.nn.ReLU()), ValueError, "parameter"),
 ])
 def test_bad_inputs_raise(call, error, match):
-    model = train.two_layer_network(3, 2)
+    model = gd.two_layer_network(3, 2)
     oracle = oracles.ExactOracle(oracles.Cube(3), majority)
     with pytest.raises(error, match=match):
         call(model, oracle)
@@ -358,7 +359,7 @@ def test_bad_inputs_raise(call, error, match):
 def test_model_with_wrong_output_shape_is_refused():
     model = torch.nn.Linear(3, 2, dtype=torch.float64)
     with pytest.raises(ValueError, match="outputs of shape"):
-        train.gradient_as_queries(model, oracles.ExactOracle(oracles.Cube(3), majority))
+        gd.gradient_as_queries(model, oracles.ExactOracle(oracles.Cube(3), majority))
 
 
 # --------------------------------------------------------------------------- the query budget
@@ -381,17 +382,17 @@ def _threshold_in_exact_arithmetic(steps, width, tolerance):
 ])
 def test_hard_dimension_for_budget_matches_exact_arithmetic(steps, width, tolerance):
     """Lesson 4, section 5: the counting lemma bites once 2^n τ²/2 exceeds T·p(n)."""
-    found = train.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, float(tolerance))
+    found = gd.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, float(tolerance))
     assert found == _threshold_in_exact_arithmetic(steps, width, tolerance)
 
 
 def test_hard_dimension_for_budget_lesson_value_and_validation():
-    assert train.hard_dimension_for_budget(100, lambda n: 16 * (n + 2) + 1, 0.01) == 30
+    assert gd.hard_dimension_for_budget(100, lambda n: 16 * (n + 2) + 1, 0.01) == 30
     with pytest.raises(ValueError, match="max_dimension"):
-        train.hard_dimension_for_budget(10**9, lambda n: 10**9, 1e-6, max_dimension=5)
+        gd.hard_dimension_for_budget(10**9, lambda n: 10**9, 1e-6, max_dimension=5)
     with pytest.raises(TypeError, match="n_parameters"):
-        train.hard_dimension_for_budget(10, 16, 0.01)
+        gd.hard_dimension_for_budget(10, 16, 0.01)
     with pytest.raises(ValueError, match="tolerance"):
-        train.hard_dimension_for_budget(10, lambda n: n, 1.5)
+        gd.hard_dimension_for_budget(10, lambda n: n, 1.5)
     with pytest.raises(ValueError, match="steps"):
-        train.hard_dimension_for_budget(-1, lambda n: n, 0.1)
+        gd.hard_dimension_for_budget(-1, lambda n: n, 0.1)

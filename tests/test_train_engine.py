@@ -1,4 +1,4 @@
-"""Lessons 8–11 (the experiments of PAPER §4.7, protocol ours): csqlab.train, section 2.
+"""Lessons 8–11 (the experiments of PAPER §4.7, protocol ours): csqlab.experiments and csqlab.training (online loop, students).
 
 Second routes: the seeds trained at once with torch.func (vmap over stacked parameters)
 against a plain loop of autograd calls; the written-out Adam, alone and inside the shared
@@ -23,8 +23,11 @@ import numpy as np
 import pytest
 import torch
 
-from csqlab import groups, train
+from csqlab import experiments, groups
+from csqlab.experiments import frames as experiment_frames
 from csqlab.models import FrameAveragedMLP
+from csqlab.training import members
+from csqlab.training import online as online_loop
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,9 +35,9 @@ REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
-def tiny(family: str, **changes) -> train.Experiment:
+def tiny(family: str, **changes) -> experiments.Experiment:
     """A few steps of each family at a small size (float64: the comparisons are tight)."""
-    spec = train.FAMILIES[family]
+    spec = experiments.FAMILIES[family]
     base = {
         "degree-parity": dict(size=6, width=8, degree=2, group="symmetric"),
         "gnn-planes": dict(size=5, width=6, degree=4, group="symmetric"),
@@ -46,7 +49,7 @@ def tiny(family: str, **changes) -> train.Experiment:
     values = dict(model=spec.model, family=family, lr=3e-3, batch=16, steps=6, n_test=64,
                   seeds=(0, 1, 2), eval_every=3, dtype="float64", **base)
     values.update(changes)
-    return train.Experiment(**values)
+    return experiments.Experiment(**values)
 
 
 def losses(records, column="test_loss"):
@@ -56,13 +59,13 @@ def losses(records, column="test_loss"):
 # --------------------------------------------------------------------------- batched == looped
 
 
-@pytest.mark.parametrize("family", sorted(train.FAMILIES))
+@pytest.mark.parametrize("family", sorted(experiments.FAMILIES))
 def test_batched_seeds_equal_the_looped_run(family):
     """PAPER §4.7 protocol: training every seed at once with torch.func (vmap over stacked
     parameters) gives the numbers of one plain autograd run per seed."""
     config = tiny(family)
-    batched = train.run(config, device="cpu")
-    looped = train.run(config, device="cpu", method="loop")
+    batched = experiments.run(config, device="cpu")
+    looped = experiments.run(config, device="cpu", method="loop")
     assert len(batched) == len(looped) == len(config.seeds) * 3  # steps 0, 3, 6
     for column in ("test_loss", "train_loss", "trivial_loss"):
         np.testing.assert_allclose(losses(batched, column), losses(looped, column),
@@ -73,8 +76,8 @@ def test_batched_seeds_equal_the_looped_run(family):
 def test_batched_equals_looped_in_float32_with_a_fixed_training_set():
     """The float32 default agrees to float32 tolerance; the fixed-set variant too."""
     config = tiny("frame-parities", dtype="float32", n_train=40, steps=8, eval_every=4)
-    batched = train.run(config, device="cpu")
-    looped = train.run(config, device="cpu", method="loop")
+    batched = experiments.run(config, device="cpu")
+    looped = experiments.run(config, device="cpu", method="loop")
     np.testing.assert_allclose(losses(batched), losses(looped), rtol=2e-4, atol=1e-5)
     np.testing.assert_allclose(losses(batched, "train_loss"), losses(looped, "train_loss"),
                                rtol=2e-4, atol=1e-5)
@@ -90,7 +93,7 @@ def test_written_out_adam_matches_torch_optim():
     reference = torch.nn.Parameter(start.clone())
     optimiser = torch.optim.Adam([reference], lr=0.01)
     for step, gradient in enumerate(gradients, start=1):
-        train._adam(ours, {"w": gradient}, state, step, 0.01)
+        online_loop._adam(ours, {"w": gradient}, state, step, 0.01)
         reference.grad = gradient.clone()
         optimiser.step()
     np.testing.assert_allclose(ours["w"].numpy(), reference.detach().numpy(), rtol=1e-12,
@@ -116,7 +119,7 @@ def test_shared_online_loop_equals_torch_optim_adam():
     student = _small_student()
     reference = _small_student()
     lr, steps, batch, n_test = 0.05, 7, 16, 64
-    curve = train.train_online(student, _linear_teacher_sample, steps, lr=lr, batch_size=batch,
+    curve = online_loop.train_online(student, _linear_teacher_sample, steps, lr=lr, batch_size=batch,
                                n_test=n_test, record_every=3, seed=4)
     generator = np.random.default_rng(4)
     x_test, y_test = map(torch.as_tensor, _linear_teacher_sample(n_test, generator))
@@ -161,13 +164,13 @@ def test_shared_online_loop_validates_its_arguments(changes, error, match):
                  "lr": 0.01, "n_test": 8, "batch_size": 4}
     arguments.update(changes)
     with pytest.raises(error, match=match):
-        train.train_online(arguments.pop("student"), arguments.pop("sample"),
+        online_loop.train_online(arguments.pop("student"), arguments.pop("sample"),
                            arguments.pop("steps"), **arguments)
 
 
 def test_lesson_wrappers_of_the_shared_loop_validate_their_inputs():
-    """gnn.train_student, cnn.train_cnn_student and polynomials.train_online are thin wrappers
-    over train.train_online: bad inputs still raise errors naming the argument."""
+    """members.train_gnn_student, train_cnn_student and train_member are thin wrappers
+    over online_loop.train_online: bad inputs still raise errors naming the argument."""
     from csqlab.hard import cnn, gnn
     from csqlab.hard import polynomials as P
 
@@ -176,25 +179,25 @@ def test_lesson_wrappers_of_the_shared_loop_validate_their_inputs():
     cnn_family = cnn.group_averaged_plane_family(8, 4, n_planes=1, seed=13)
     set_family = P.set_monomial_family(2, 6, 3, subsets=[(0, 2, 4)])
     with pytest.raises(TypeError, match="gnn_hidden_plane_family"):
-        gnn.train_student(cnn_family)
+        members.train_gnn_student(cnn_family)
     with pytest.raises(ValueError, match="member"):
-        gnn.train_student(gnn_family, member=len(gnn_family))
+        members.train_gnn_student(gnn_family, member=len(gnn_family))
     with pytest.raises(ValueError, match="lr"):
-        gnn.train_student(gnn_family, lr=0.0, steps=1)
+        members.train_gnn_student(gnn_family, lr=0.0, steps=1)
     with pytest.raises(ValueError, match="steps"):
-        cnn.train_cnn_student(cnn_family, steps=0)
+        members.train_cnn_student(cnn_family, steps=0)
     with pytest.raises(TypeError, match="group_averaged_plane_family"):
-        cnn.train_cnn_student(gnn_family)
+        members.train_cnn_student(gnn_family)
     with pytest.raises(ValueError, match="test_size"):
-        P.train_online(P.deepsets_student(6, 4), set_family, 0, 2, test_size=0)
+        members.train_member(P.deepsets_student(6, 4), set_family, 0, 2, test_size=0)
     with pytest.raises(ValueError, match="eval_every"):
-        P.train_online(P.deepsets_student(6, 4), set_family, 0, 2, eval_every=0)
+        members.train_member(P.deepsets_student(6, 4), set_family, 0, 2, eval_every=0)
     with pytest.raises(ValueError, match="member"):
-        P.train_online(P.deepsets_student(6, 4), set_family, 5, 2)
+        members.train_member(P.deepsets_student(6, 4), set_family, 5, 2)
     with pytest.raises(TypeError, match="family"):
-        P.train_online(P.deepsets_student(6, 4), "a family", 0, 2)
+        members.train_member(P.deepsets_student(6, 4), "a family", 0, 2)
     with pytest.raises(TypeError, match="student"):
-        P.train_online("a network", set_family, 0, 2)
+        members.train_member("a network", set_family, 0, 2)
 
 
 def test_precomputed_frame_student_equals_frame_averaged_mlp():
@@ -205,8 +208,8 @@ def test_precomputed_frame_student_equals_frame_averaged_mlp():
     x = torch.randn(50, 7, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
     x[0] = x[0].roll(1)  # nothing special; ties are covered below
     x[1] = torch.ones(7, dtype=torch.float64)  # a tie: |F(x)| = 7
-    student = train._FramedStudent(network)
-    inputs = train._frame_inputs(network.frame, x)
+    student = experiment_frames._FramedStudent(network)
+    inputs = experiment_frames._frame_inputs(network.frame, x)
     np.testing.assert_allclose(student(*inputs).detach().numpy(), network(x).detach().numpy(),
                                rtol=1e-12, atol=1e-12)
 
@@ -218,16 +221,16 @@ def test_records_are_tidy_and_the_trivial_line_is_the_labels_mean_square():
     """One row per seed and checkpoint; predicting 0 scores mean(y²) on the test set, ≈ 1
     for a teacher normalised to E[f*²] = 1 (exactly 1 for ±1 parities)."""
     config = tiny("sparse-parity", steps=7, eval_every=3)
-    records = train.run(config, device="cpu")
+    records = experiments.run(config, device="cpu")
     assert sorted({r["step"] for r in records}) == [0, 3, 6, 7]
     assert len(records) == 4 * len(config.seeds)
     for row in records:
         assert row["trivial_loss"] == pytest.approx(1.0, abs=1e-12)
         assert row["variant"] == "online" and row["device"] == "cpu"
-        assert row["config_hash"] == train.config_hash(config)
+        assert row["config_hash"] == experiments.config_hash(config)
         assert row["wall_time"] >= 0
     # Gaussian families: the trivial loss is the empirical E[f*²] of the test sample
-    records = train.run(tiny("gnn-planes", n_test=4000), device="cpu")
+    records = experiments.run(tiny("gnn-planes", n_test=4000), device="cpu")
     trivial = losses(records, "trivial_loss")
     assert np.all(np.abs(trivial - 1.0) < 0.25)
 
@@ -236,9 +239,9 @@ def test_same_config_same_numbers_and_seeds_pick_teachers():
     """Deterministic: the same configuration reproduces every number; seed s picks the
     student's initialisation and the teacher, shared inputs come from data_seed."""
     config = tiny("set-monomials")
-    first, second = train.run(config, device="cpu"), train.run(config, device="cpu")
+    first, second = experiments.run(config, device="cpu"), experiments.run(config, device="cpu")
     assert losses(first).tolist() == losses(second).tolist()
-    other = train.run(replace(config, data_seed=1), device="cpu")
+    other = experiments.run(replace(config, data_seed=1), device="cpu")
     assert losses(first).tolist() != losses(other).tolist()
     members = {r["seed"]: r["member"] for r in first}
     assert len(set(members.values())) == len(config.seeds)
@@ -247,10 +250,10 @@ def test_same_config_same_numbers_and_seeds_pick_teachers():
 def test_fixed_training_set_reports_the_training_set_loss():
     """Fixed-set variant: train_loss is the MSE on the whole training set; online it is the
     mean batch MSE since the last checkpoint (both finite at every checkpoint)."""
-    fixed = train.run(tiny("sparse-parity", n_train=32), device="cpu")
+    fixed = experiments.run(tiny("sparse-parity", n_train=32), device="cpu")
     assert {r["variant"] for r in fixed} == {"fixed"}
     assert np.all(np.isfinite(losses(fixed, "train_loss")))
-    online = train.run(tiny("sparse-parity"), device="cpu")
+    online = experiments.run(tiny("sparse-parity"), device="cpu")
     assert np.all(np.isfinite(losses(online, "train_loss")))
 
 
@@ -259,12 +262,12 @@ def test_summaries_pick_the_best_learning_rate():
     mean test MSE (checked against a direct computation)."""
     records = []
     for lr in (1e-3, 1e-2):
-        records += train.run(tiny("sparse-parity", lr=lr, steps=30, eval_every=30), device="cpu")
-    summary = train.final_losses(records)
+        records += experiments.run(tiny("sparse-parity", lr=lr, steps=30, eval_every=30), device="cpu")
+    summary = experiments.final_losses(records)
     assert len(summary) == 2 and all(row["n_seeds"] == 3 for row in summary)
     means = {lr: np.mean([r["test_loss"] for r in records if r["lr"] == lr and r["step"] == 30])
              for lr in (1e-3, 1e-2)}
-    (best,) = train.best_over_learning_rates(records)
+    (best,) = experiments.best_over_learning_rates(records)
     assert best["lr"] == min(means, key=means.get)
     assert best["test_mean"] == pytest.approx(min(means.values()))
 
@@ -292,28 +295,28 @@ def test_experiment_validation_names_the_argument():
     with pytest.raises(ValueError, match="steps must be an integer >= 0"):
         replace(good, steps=-1)
     with pytest.raises(ValueError, match="method must be"):
-        train.run(good, method="fast")
+        experiments.run(good, method="fast")
     with pytest.raises(TypeError, match="config must be"):
-        train.run({"family": "sparse-parity"})
+        experiments.run({"family": "sparse-parity"})
     with pytest.raises(ValueError, match="mode must be one of"):
-        train.experiment_configs("sparse-parity", "huge")
+        experiments.experiment_configs("sparse-parity", "huge")
     with pytest.raises(ValueError, match="name must be one of"):
-        train.experiment_configs("nope")
+        experiments.experiment_configs("nope")
     with pytest.raises(ValueError, match="n_jobs must be"):
-        train.sweep([good], n_jobs=0)
+        experiments.sweep([good], n_jobs=0)
 
 
 def test_device_auto_is_cuda_when_available_else_cpu():
     expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert train.resolve_device("auto").type == expected
-    assert train.resolve_device("cpu").type == "cpu"
+    assert online_loop.resolve_device("auto").type == expected
+    assert online_loop.resolve_device("cpu").type == "cpu"
     with pytest.raises(ValueError, match="device must be"):
-        train.resolve_device("abacus")
+        online_loop.resolve_device("abacus")
 
 
 def test_sgd_step_rule_runs_and_differs_from_adam():
-    adam = train.run(tiny("sparse-parity"), device="cpu")
-    sgd = train.run(tiny("sparse-parity", optimiser="sgd", lr=0.05), device="cpu")
+    adam = experiments.run(tiny("sparse-parity"), device="cpu")
+    sgd = experiments.run(tiny("sparse-parity", optimiser="sgd", lr=0.05), device="cpu")
     assert losses(adam)[:3].tolist() == losses(sgd)[:3].tolist()  # same start
     assert losses(adam)[-3:].tolist() != losses(sgd)[-3:].tolist()
 
@@ -323,14 +326,14 @@ def test_sgd_step_rule_runs_and_differs_from_adam():
 
 def test_config_hash_is_canonical_and_the_cache_key_adds_the_version(monkeypatch):
     config = tiny("sparse-parity")
-    assert train.config_hash(config) == train.config_hash(replace(config))
-    assert train.config_hash(config) != train.config_hash(replace(config, lr=1e-3))
-    key = train.cache_key(config)
+    assert experiments.config_hash(config) == experiments.config_hash(replace(config))
+    assert experiments.config_hash(config) != experiments.config_hash(replace(config, lr=1e-3))
+    key = experiments.cache_key(config)
     import csqlab
 
     monkeypatch.setattr(csqlab, "__version__", "9.9.9")
-    assert train.cache_key(config) != key
-    assert train.config_hash(config) == train.config_hash(replace(config))
+    assert experiments.cache_key(config) != key
+    assert experiments.config_hash(config) == experiments.config_hash(replace(config))
 
 
 def test_cache_round_trip_is_atomic_and_checked(tmp_path):
@@ -338,8 +341,8 @@ def test_cache_round_trip_is_atomic_and_checked(tmp_path):
     one, is reported and refused; no temporary file is left behind. (Every kind of damaged
     entry: tests/test_cache_integrity.py.)"""
     config = tiny("sparse-parity")
-    records = train.run(config, device="cpu")
-    cache = train.ResultCache(tmp_path)
+    records = experiments.run(config, device="cpu")
+    cache = experiments.ResultCache(tmp_path)
     assert config not in cache and cache.load(config) is None
     path = cache.store(config, records)
     assert config in cache and cache.load(config) == records
@@ -347,10 +350,10 @@ def test_cache_round_trip_is_atomic_and_checked(tmp_path):
     other = replace(config, lr=1e-3)
     content = json.loads(path.read_text())
     cache.path(other).write_text(json.dumps(content))  # someone copied the wrong file
-    with pytest.warns(train.CacheCorruptionWarning, match="another configuration"):
+    with pytest.warns(experiments.CacheCorruptionWarning, match="another configuration"):
         assert cache.load(other) is None
     cache.path(other).write_text("{ truncated")
-    with pytest.warns(train.CacheCorruptionWarning, match="not valid JSON"):
+    with pytest.warns(experiments.CacheCorruptionWarning, match="not valid JSON"):
         assert cache.load(other) is None
 
 
@@ -366,13 +369,13 @@ def test_interrupted_sweep_resumes_without_losing_finished_runs(tmp_path):
             raise KeyboardInterrupt("interrupted after two runs")
 
     with pytest.raises(KeyboardInterrupt):
-        train.sweep(configs, cache_dir=tmp_path, progress=False, after_run=fail_after_two)
+        experiments.sweep(configs, cache_dir=tmp_path, progress=False, after_run=fail_after_two)
     assert len(list(tmp_path.glob("*.json"))) == 2
-    resumed = train.sweep(configs, cache_dir=tmp_path, progress=False)
+    resumed = experiments.sweep(configs, cache_dir=tmp_path, progress=False)
     assert (resumed.executed, resumed.loaded) == (2, 2)
-    again = train.sweep(configs, cache_dir=tmp_path, progress=False)
+    again = experiments.sweep(configs, cache_dir=tmp_path, progress=False)
     assert (again.executed, again.loaded) == (0, 4)
-    fresh = train.sweep(configs, progress=False)
+    fresh = experiments.sweep(configs, progress=False)
     assert losses(resumed.records).tolist() == losses(fresh.records).tolist()
     assert losses(again.records).tolist() == losses(fresh.records).tolist()
 
@@ -385,14 +388,14 @@ def test_killed_sweep_subprocess_resumes(tmp_path):
     script.write_text(
         "import sys, time\n"
         "from dataclasses import replace\n"
-        "from csqlab import train\n"
-        "base = train.Experiment('mlp', 'sparse-parity', 'trivial', 8, 16, degree=2, batch=16,\n"
+        "from csqlab import experiments\n"
+        "base = experiments.Experiment('mlp', 'sparse-parity', 'trivial', 8, 16, degree=2, batch=16,\n"
         "                        steps=3, n_test=32, eval_every=3, dtype='float64')\n"
         "configs = [replace(base, lr=lr) for lr in (1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3)]\n"
         "def slow(config, records):\n"
         "    print('stored', flush=True)\n"
         "    time.sleep(30)\n"
-        f"train.sweep(configs, cache_dir={str(cache_dir)!r}, progress=False, after_run=slow)\n")
+        f"experiments.sweep(configs, cache_dir={str(cache_dir)!r}, progress=False, after_run=slow)\n")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
                                env=env, cwd=REPO)
@@ -402,10 +405,10 @@ def test_killed_sweep_subprocess_resumes(tmp_path):
         process.kill()
         process.wait()
     assert len(list(cache_dir.glob("*.json"))) == 1
-    base = train.Experiment("mlp", "sparse-parity", "trivial", 8, 16, degree=2, batch=16,
+    base = experiments.Experiment("mlp", "sparse-parity", "trivial", 8, 16, degree=2, batch=16,
                             steps=3, n_test=32, eval_every=3, dtype="float64")
     configs = [replace(base, lr=lr) for lr in (1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3)]
-    resumed = train.sweep(configs, cache_dir=cache_dir, progress=False)
+    resumed = experiments.sweep(configs, cache_dir=cache_dir, progress=False)
     assert (resumed.executed, resumed.loaded) == (5, 1)
 
 
@@ -421,10 +424,10 @@ def test_parallel_sweep_without_joblib_falls_back_to_one_process(monkeypatch, ca
 
     configs = [tiny("sparse-parity", lr=lr, steps=3, eval_every=3) for lr in (1e-3, 3e-3)]
     monkeypatch.setattr(builtins, "__import__", no_joblib)
-    result = train.sweep(configs, n_jobs=2, progress=False)
+    result = experiments.sweep(configs, n_jobs=2, progress=False)
     assert "joblib is not installed" in capsys.readouterr().out
     monkeypatch.undo()
-    sequential = train.sweep(configs, progress=False)
+    sequential = experiments.sweep(configs, progress=False)
     assert (result.executed, result.loaded) == (2, 0)
     assert losses(result.records).tolist() == losses(sequential.records).tolist()
 
@@ -436,30 +439,30 @@ def test_every_experiment_follows_the_protocol():
     """PAPER §4.7 protocol (ours): quick sizes {8, 16, 32} (contrast: larger cubes), Adam
     with learning rates from {1e-4, 3e-4, 1e-3, 3e-3}, ≥ 3 seeds, trivial line at 1; on the
     cube the step budget stays below 2^n (no memorisation of the whole cube)."""
-    assert set(train.FULL_LEARNING_RATES) == {1e-4, 3e-4, 1e-3, 3e-3}
-    for name in train.EXPERIMENTS:
-        for mode in train.MODES:
-            configs = train.experiment_configs(name, mode)
-            assert configs and len({train.config_hash(c) for c in configs}) == len(configs)
+    assert set(experiments.FULL_LEARNING_RATES) == {1e-4, 3e-4, 1e-3, 3e-3}
+    for name in experiments.EXPERIMENTS:
+        for mode in experiments.MODES:
+            configs = experiments.experiment_configs(name, mode)
+            assert configs and len({experiments.config_hash(c) for c in configs}) == len(configs)
             for config in configs:
                 assert config.optimiser == "adam" and len(config.seeds) >= 3
                 if config.family == "sparse-parity":
                     assert config.steps < 2**config.size
                 else:
-                    assert config.lr in train.FULL_LEARNING_RATES
-        quick = train.experiment_configs(name, "quick")
+                    assert config.lr in experiments.FULL_LEARNING_RATES
+        quick = experiments.experiment_configs(name, "quick")
         if name != "sparse-parity":
             assert sorted({c.size for c in quick}) == [8, 16, 32]
-    full = train.experiment_configs("frame-averaged-parities", "full")
-    assert {c.lr for c in full} == set(train.FULL_LEARNING_RATES)
+    full = experiments.experiment_configs("frame-averaged-parities", "full")
+    assert {c.lr for c in full} == set(experiments.FULL_LEARNING_RATES)
     assert all(c.width == 2 * c.size * 2**c.degree for c in full)  # twice the teacher's units
-    planes = train.experiment_configs("gnn-hidden-planes", "quick")
+    planes = experiments.experiment_configs("gnn-hidden-planes", "quick")
     assert all(c.width == 2 * (2 * c.degree) for c in planes)
-    fixed = train.experiment_configs("fixed-train-set", "quick")
+    fixed = experiments.experiment_configs("fixed-train-set", "quick")
     assert {c.online for c in fixed} == {True, False}
 
 
-@pytest.mark.parametrize("name", sorted(train.EXPERIMENTS))
+@pytest.mark.parametrize("name", sorted(experiments.EXPERIMENTS))
 def test_each_quick_experiment_runs_at_a_reduced_size(name, tmp_path):
     """Smoke test of every registered experiment: its first quick configuration, shortened
     to a few steps, trains and its figure draws (the full quick runs take 10–30 s)."""
@@ -468,26 +471,26 @@ def test_each_quick_experiment_runs_at_a_reduced_size(name, tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    configs = train.experiment_configs(name, "quick")
+    configs = experiments.experiment_configs(name, "quick")
     small = sorted({c.size for c in configs})[:2]
     short = [replace(c, steps=4, eval_every=2, n_test=64, batch=16,
                      n_train=None if c.n_train is None else 32)
              for c in configs if c.size in small]
-    records = train.sweep(short, progress=False).records
+    records = experiments.sweep(short, progress=False).records
     assert records and all(np.isfinite(r["test_loss"]) for r in records)
-    figure = train.experiment_figure(name, records)
+    figure = experiments.experiment_figure(name, records)
     figure.savefig(tmp_path / "figure.png")
     plt.close(figure)
     assert (tmp_path / "figure.png").stat().st_size > 1000
 
 
-@pytest.mark.parametrize("name", sorted(train.EXPERIMENTS))
+@pytest.mark.parametrize("name", sorted(experiments.EXPERIMENTS))
 def test_students_and_inputs_follow_the_device(name):
     """What the CUDA path needs, checked on the CPU: every tensor a student holds is a
     registered parameter or buffer (so ``.to(device)`` moves all of it), and the student's
     inputs are built on the device (and in the dtype) of the batch they come from."""
-    config = train.experiment_configs(name, "quick")[0]
-    setup = train.FAMILIES[config.family].build(config)
+    config = experiments.experiment_configs(name, "quick")[0]
+    setup = experiments.FAMILIES[config.family].build(config)
     student = setup.student(0, torch.float32)
     registered = {id(t) for t in [*student.parameters(), *student.buffers()]}
     for module_name, module in student.named_modules():
@@ -507,11 +510,11 @@ def test_steps_to_success_finds_the_first_checkpoint_below_the_level():
     records = [{"size": 8, "lr": 1e-3, "seed": 0, "step": s, "test_loss": v}
                for s, v in ((0, 1.0), (10, 0.5), (20, 0.05), (30, 0.01))]
     records += [{"size": 8, "lr": 1e-3, "seed": 1, "step": s, "test_loss": 1.0} for s in (0, 10)]
-    result = train.steps_to_success(records, level=0.1)
+    result = experiments.steps_to_success(records, level=0.1)
     assert result[0]["steps"] == 20.0 and np.isnan(result[1]["steps"])
 
 
 def test_sweep_timing_is_reported():
     start = time.perf_counter()
-    result = train.sweep([tiny("sparse-parity", steps=2, eval_every=2)], progress=False)
+    result = experiments.sweep([tiny("sparse-parity", steps=2, eval_every=2)], progress=False)
     assert 0 < result.seconds <= time.perf_counter() - start + 1e-6

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import csqlab
-from csqlab import bounds
+from csqlab import adversary
 from csqlab.boolean import parity_on_cube
 from csqlab.widgets.adversary_game import parse_subset
 
@@ -25,7 +25,7 @@ def test_asking_about_one_parity_matches_the_pure_game(box):
     box.controls["kind"].value = "parity"
     box.controls["subset"].value = "0, 2, 5"
     box.controls["ask"].click()
-    reference = bounds.AdversaryGame.parities(6, 0.3)
+    reference = adversary.AdversaryGame.parities(6, 0.3)
     answer = reference.query(parity_on_cube((0, 2, 5), 6))
     assert box.state.last_answer == answer == 0.0
     assert np.array_equal(box.state.game.consistent, reference.consistent)
@@ -43,9 +43,9 @@ def test_bent_mixture_removes_four_to_the_k_while_two_to_the_minus_k_beats_tau(b
     box.controls["half_width"].value = 2
     box.controls["ask"].click()
     assert box.state.last_removed == 0
-    reference = bounds.AdversaryGame.parities(6, 0.3)
+    reference = adversary.AdversaryGame.parities(6, 0.3)
     for half_width in (1, 2):
-        reference.query(bounds.bent_coset_query(reference, 0b100000, half_width))
+        reference.query(adversary.bent_coset_query(reference, 0b100000, half_width))
     assert np.array_equal(box.state.game.consistent, reference.consistent)
     assert all(r.n_consistent >= r.guaranteed for r in box.state.game.history)
 
@@ -54,8 +54,8 @@ def test_random_queries_follow_the_seeded_scripted_learner(box):
     box.controls["kind"].value = "random"
     for _ in range(5):
         box.controls["ask"].click()
-    reference = bounds.AdversaryGame.parities(6, 0.3)
-    reference.play(bounds.random_bounded_queries(seed=0), max_queries=5)
+    reference = adversary.AdversaryGame.parities(6, 0.3)
+    reference.play(adversary.random_bounded_queries(seed=0), max_queries=5)
     assert [r.answer for r in box.state.game.history] == [r.answer for r in reference.history]
     assert np.array_equal(box.state.game.consistent, reference.consistent)
 

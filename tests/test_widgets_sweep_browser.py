@@ -1,4 +1,4 @@
-"""Lesson 11: the sweep browser shows exactly what csqlab.train computes from the cached
+"""Lesson 11: the sweep browser shows exactly what csqlab.experiments computes from the cached
 records (final test MSE per size = the mean over seeds of the last checkpoint)."""
 
 import importlib
@@ -6,7 +6,7 @@ import importlib
 import numpy as np
 import pytest
 
-from csqlab import train, widgets
+from csqlab import experiments, widgets
 
 # the package binds the factory over the submodule's name; import the module itself
 module = importlib.import_module("csqlab.widgets.sweep_browser")
@@ -25,7 +25,7 @@ def browser():
 
 
 def test_state_matches_the_records_for_a_chosen_learning_rate(browser):
-    records = train.load_cached("frame-averaged-parities")
+    records = experiments.load_cached("frame-averaged-parities")
     lr = sorted({r["lr"] for r in records})[0]
     browser.controls["lr"].value = lr
     state = browser.state
@@ -38,7 +38,7 @@ def test_state_matches_the_records_for_a_chosen_learning_rate(browser):
 
 def test_best_learning_rate_is_the_minimum_over_the_sweep(browser):
     browser.controls["lr"].value = module.BEST
-    records = train.load_cached("frame-averaged-parities")
+    records = experiments.load_cached("frame-averaged-parities")
     for size, mean in zip(browser.state.sizes, browser.state.final_mean, strict=True):
         candidates = [direct_final(records, size, lr, "online")[0]
                       for lr in {r["lr"] for r in records}]
@@ -46,10 +46,10 @@ def test_best_learning_rate_is_the_minimum_over_the_sweep(browser):
 
 
 def test_switching_experiment_refreshes_the_choices(browser):
-    names = sorted(train.cached_experiments())
+    names = sorted(experiments.cached_experiments())
     other = next(n for n in names if n != "frame-averaged-parities")
     browser.controls["experiment"].value = other
-    records = train.load_cached(other)
+    records = experiments.load_cached(other)
     assert browser.state.name == other
     assert list(browser.controls["lr"].options) == [module.BEST, *sorted({r["lr"] for r in records})]
     assert set(browser.state.sizes) == {r["size"] for r in records if r["variant"] == "online"}
@@ -57,13 +57,13 @@ def test_switching_experiment_refreshes_the_choices(browser):
 
 
 def test_fixed_training_set_variant_is_offered_where_cached():
-    if "fixed-train-set" not in train.cached_experiments():
+    if "fixed-train-set" not in experiments.cached_experiments():
         pytest.skip("fixed-train-set not cached")
     box = widgets.sweep_browser("fixed-train-set", variant="fixed")
-    records = train.load_cached("fixed-train-set")
+    records = experiments.load_cached("fixed-train-set")
     assert set(box.controls["variant"].options) == {"fixed", "online"}
     assert box.state.variant == "fixed"
-    expected = {row["size"]: row["test_mean"] for row in train.best_over_learning_rates(records)
+    expected = {row["size"]: row["test_mean"] for row in experiments.best_over_learning_rates(records)
                 if row["variant"] == "fixed"}
     assert dict(zip(box.state.sizes, box.state.final_mean, strict=True)) == pytest.approx(expected)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from csqlab import oracles, train
+from csqlab import oracles
 from csqlab.boolean import cube, parity
 from csqlab.checks._core import Property, run_check
+from csqlab.training import gd
 
 
 def _majority(x):
@@ -28,10 +29,10 @@ def ex4_1(logistic_gradient_as_queries):
 
     def matches(n, width, activation, target, seed):
         def test(fn):
-            model = train.two_layer_network(n, width, activation=activation, seed=seed)
+            model = gd.two_layer_network(n, width, activation=activation, seed=seed)
             oracle = oracles.ExactOracle(oracles.Cube(n), target)
             got = np.asarray(fn(model, oracle), dtype=float)
-            p = train.n_parameters(model)
+            p = gd.n_parameters(model)
             assert got.shape == (p,), f"expected a flat gradient of shape ({p},), got {got.shape}"
             expected = _logistic_reference(model, n, target)
             error = float(np.max(np.abs(got - expected)))
@@ -41,11 +42,11 @@ def ex4_1(logistic_gradient_as_queries):
         return test
 
     def only_correlational(fn):
-        model = train.two_layer_network(4, 3, activation="tanh", seed=3)
+        model = gd.two_layer_network(4, 3, activation="tanh", seed=3)
         oracle = oracles.ExactOracle(oracles.Cube(4), lambda x: parity((0, 1), x))
         fn(model, oracle)
         kinds = {record.kind for record in oracle.log}
-        p = train.n_parameters(model)
+        p = gd.n_parameters(model)
         assert kinds <= {"CSQ"}, f"the oracle received queries of kinds {sorted(kinds)}"
         assert oracle.n_queries == p, f"{oracle.n_queries} queries for {p} parameters"
         return True
@@ -69,13 +70,13 @@ def ex4_1(logistic_gradient_as_queries):
 
 def _one_unit_reference(w, b, a, c, x) -> np.ndarray:
     """Per-example gradients of h(x) = a·ReLU(⟨w, x⟩ + b) + c by torch.func (second route)."""
-    model = train.two_layer_network(len(w), 1)
+    model = gd.two_layer_network(len(w), 1)
     with torch.no_grad():
         model[0].weight.copy_(torch.as_tensor(np.asarray(w, dtype=float))[None, :])
         model[0].bias.fill_(float(b))
         model[2].weight.fill_(float(a))
         model[2].bias.fill_(float(c))
-    return train.per_example_gradients(model, x)[1]
+    return gd.per_example_gradients(model, x)[1]
 
 
 def ex4_2(one_unit_gradients):
@@ -112,7 +113,7 @@ def ex4_2(one_unit_gradients):
 
 def _smallest_hard_dimension(width: int, steps: int, tolerance: float) -> int:
     """The library route: first n where the counting lemma's 2^n τ²/2 exceeds T·p(n)."""
-    return train.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, tolerance)
+    return gd.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, tolerance)
 
 
 def ex4_3(smallest_hard_dimension):

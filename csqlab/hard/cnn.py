@@ -83,9 +83,8 @@ Caveat: groups that *cancel*
     ``R_G φ_U ≡ 0`` for ``G = {e, h}`` (:func:`cancelling_plane`). Cyclic shifts have no
     fixed points (``h ≠ e``), and random planes are safe.
 
-A short online gradient-descent run (:func:`train_cnn_student`): a wider
-:class:`csqlab.models.CircularCNN` trained with Adam on fresh batches of a normalised member
-(PAPER §4.7 protocol, **[ours]**).
+A short online gradient-descent run on a member is
+:func:`csqlab.training.members.train_cnn_student` (training code lives above the families).
 """
 
 from __future__ import annotations
@@ -95,7 +94,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from csqlab.boolean import _check_int, _check_real, _finite_array, _generator
+from csqlab.boolean import _check_int, _check_real, _finite_array
 from csqlab.bounds import BoundCurve, bound_curve
 from csqlab.groups import PermutationGroup, cyclic, generated_group
 from csqlab.hard.classical import (
@@ -106,7 +105,6 @@ from csqlab.hard.classical import (
     random_planes,
 )
 from csqlab.hard.family import HardFamily
-from csqlab.hard.gnn import StudentRun
 
 __all__ = [
     "MAX_GROUP_ORDER",
@@ -122,7 +120,6 @@ __all__ = [
     "cancelling_plane",
     "log10_group_averaged_plane_family_size",
     "group_averaged_plane_bound_curve",
-    "train_cnn_student",
 ]
 
 #: Largest group a family or inner product enumerates (every term is one kernel sum).
@@ -433,37 +430,3 @@ def group_averaged_plane_bound_curve(ns, k: int, c: float, tolerance, group_orde
     orders = _group_orders(ns, group_order)
     log10_m = np.atleast_1d(log10_group_averaged_plane_family_size(ns, overlap, orders))
     return bound_curve(ns, log10_m, group_averaged_gamma_bound(overlap, k, orders), tolerance)
-
-
-# --------------------------------------------------------------------------- gradient descent
-
-
-def train_cnn_student(family: HardFamily, member: int = 0, width: int = 16, steps: int = 200,
-                      lr: float = 3e-3, batch_size: int = 128, n_test: int = 2048,
-                      record_every: int = 10, seed: int = 0) -> StudentRun:
-    """Online Adam on the square loss: a :class:`csqlab.models.GroupAveragedNetwork` student
-    (a :class:`csqlab.models.CircularCNN` for ``C_n``) of ``width`` filters learns member
-    ``member`` of a :func:`group_averaged_plane_family` (normalised, ``E[f*²] = 1``: predicting
-    0 scores 1) from fresh batches each step, so GD stays a CSQ algorithm (PAPER §4.7 protocol,
-    **[ours]**). Test set of ``n_test`` draws; everything seeded by ``seed``. The loop is
-    :func:`csqlab.train.train_online`.
-    """
-    from csqlab.models import GroupAveragedNetwork
-    from csqlab.train import train_online
-
-    if not isinstance(family, HardFamily) or "averaged hidden planes" not in family.name:
-        raise TypeError("family must be a group_averaged_plane_family")
-    member = _check_int(member, "member", 0)
-    if member >= len(family):
-        raise ValueError(f"member must be < {len(family)}, got {member}")
-    width = _check_int(width, "width", 1)
-    # steps, lr, batch_size, n_test and record_every are validated by train_online
-
-    def sample(size, generator):
-        x = family.sample(size, generator)
-        return x, family.evaluate(x, [member])[:, 0]
-
-    student = GroupAveragedNetwork(family.input_shape[0], width, family.group, seed=seed)
-    run = train_online(student, sample, steps, lr=lr, batch_size=batch_size, n_test=n_test,
-                       record_every=record_every, seed=_generator(None, seed))
-    return StudentRun(run.steps, run.test_mse)

@@ -94,9 +94,8 @@ Part 2 — hidden planes per node on a graph with Gaussian features (CSQ, ``d^{�
     ``f(PAPᵀ, PX) = f(A, X)``. Family inputs pack ``(A, X)`` as one array ``[A | X]`` of shape
     ``(n, n + d)`` (:func:`pack_graph_inputs`).
 
-Part 3 — a short online gradient-descent run (:func:`train_student`): a wider
-:class:`csqlab.models.ShallowGNN` trained with Adam on fresh batches of a normalised member
-(PAPER §4.7 protocol, **[ours]**); its test MSE stays near the trivial level 1.
+A short online gradient-descent run on a member is
+:func:`csqlab.training.members.train_gnn_student` (training code lives above the families).
 """
 
 from __future__ import annotations
@@ -161,8 +160,6 @@ __all__ = [
     "gnn_hidden_plane_family",
     "plane_pair",
     "gnn_hidden_plane_bound_curve",
-    "StudentRun",
-    "train_student",
 ]
 
 #: Largest window ``|B|`` a family holds explicitly (``2^{|B|}`` members).
@@ -921,49 +918,3 @@ def gnn_hidden_plane_bound_curve(ds, k: int, c: float, tolerance,
     overlap = ds ** (c - 0.5)
     log10_m = np.atleast_1d(log10_hidden_plane_family_size(ds, overlap))
     return bound_curve(ds, log10_m, np.minimum(1.0, graph_factor * overlap**k), tolerance)
-
-
-# =========================================================================================
-# Part 3 — gradient descent on a hard member
-# =========================================================================================
-
-
-class StudentRun(NamedTuple):
-    """Test MSE of a student against a normalised member at ``steps`` (``test_mse[0]`` at
-    initialisation). The trivial predictor 0 scores 1."""
-
-    steps: np.ndarray
-    test_mse: np.ndarray
-
-
-def train_student(family: HardFamily, member: int = 0, width: int = 16, steps: int = 200,
-                  lr: float = 3e-3, batch_size: int = 128, n_test: int = 2048,
-                  record_every: int = 10, seed: int = 0) -> StudentRun:
-    """Online Adam on the square loss: a :class:`csqlab.models.ShallowGNN` student of ``width``
-    units learns member ``member`` of a :func:`gnn_hidden_plane_family` (normalised,
-    ``E[f*²] = 1``) from fresh batches each step (so GD stays a CSQ algorithm; PAPER §4.7
-    protocol, **[ours]**). Test set of ``n_test`` draws; everything seeded by ``seed``.
-    The loop is :func:`csqlab.train.train_online`.
-    """
-    from csqlab.models import ShallowGNN
-    from csqlab.train import train_online
-
-    if not isinstance(family, HardFamily) or family.distribution != "fixed graph A, X ~ N(0, I)":
-        raise TypeError("family must be a gnn_hidden_plane_family")
-    member = _check_int(member, "member", 0)
-    if member >= len(family):
-        raise ValueError(f"member must be < {len(family)}, got {member}")
-    width = _check_int(width, "width", 1)
-    # steps, lr, batch_size, n_test and record_every are validated by train_online
-    n = family.input_shape[0]
-    d = family.input_shape[1] - n
-
-    def sample(size, generator):
-        x = family.sample(size, generator)
-        return (x[:, :, :n], x[:, :, n:]), family.evaluate(x, [member])[:, 0]
-
-    run = train_online(ShallowGNN(d, width, seed=seed), sample, steps, lr=lr,
-                       batch_size=batch_size, n_test=n_test, record_every=record_every,
-                       seed=seed)
-    return StudentRun(run.steps, run.test_mse)
-

@@ -106,8 +106,6 @@ __all__ = [
     "set_monomial_bound_curve",
     "fit_exponential_rate",
     "deepsets_student",
-    "TrainingCurve",
-    "train_online",
 ]
 
 #: Largest number of Gaussian variables for the 2-point quadrature Gram (``2**dim`` nodes).
@@ -502,7 +500,7 @@ def fit_exponential_rate(ns, log10_values) -> float:
     return float(np.polyfit(ns, values / math.log10(2.0), 1)[0])
 
 
-# --------------------------------------------------------------------------- a short GD run
+# --------------------------------------------------------------------------- a DeepSets student
 
 
 def deepsets_student(d: int, width: int = 64, seed=0) -> _models.MessagePassingGNN:
@@ -514,44 +512,3 @@ def deepsets_student(d: int, width: int = 64, seed=0) -> _models.MessagePassingG
     node_mlp = _models.MLP(d, (width,), width, dtype=torch.float32, seed=seed, flatten=False)
     head = _models.MLP(width, (width,), 1, dtype=torch.float32, seed=seed + 1)
     return _models.MessagePassingGNN(node_mlp, head=head, aggregation="sum", readout="sum")
-
-
-class TrainingCurve(NamedTuple):
-    """``steps`` and the normalised test loss ``Σ(h − y)²/Σ y²`` on a fixed test set
-    (predicting 0 scores exactly 1, the trivial level)."""
-
-    steps: np.ndarray
-    test_loss: np.ndarray
-
-
-def train_online(network, family: HardFamily, member: int, steps: int, *, batch_size: int = 256,
-                 lr: float = 1e-3, test_size: int = 4096, eval_every: int = 25,
-                 seed: int = 0) -> TrainingCurve:
-    """Adam on the square loss with a fresh batch from the family's distribution at every step
-    (online: every gradient is an average over new samples, the CSQ regime of lesson 4).
-    The target is member ``member`` (unit norm). ``network`` is evaluated with
-    :func:`set_network_on_sets` for set families, else called on ``x``. The loop is
-    :func:`csqlab.train.train_online`; the curve is its test MSE over ``mean y²``."""
-    from csqlab.train import train_online as _train_online
-
-    if not isinstance(family, HardFamily):
-        raise TypeError(f"family must be a HardFamily, got {type(family).__name__}")
-    member = _check_int(member, "member", 0)
-    if member >= len(family):
-        raise ValueError(f"member must be < {len(family)}, got {member}")
-    # named here: the shared loop calls them n_test and record_every
-    test_size = _check_int(test_size, "test_size", 1)
-    eval_every = _check_int(eval_every, "eval_every", 1)
-    on_sets = len(family.input_shape) == 2
-
-    def sample(size, generator):
-        x = family.sample(size, generator)
-        return x, family.evaluate(x, [member])[:, 0]
-
-    def forward(student, x):
-        return set_network_on_sets(student, x) if on_sets else student(x).reshape(-1)
-
-    run = _train_online(network, sample, steps, lr=lr, batch_size=batch_size,
-                        n_test=test_size, record_every=eval_every, seed=seed, forward=forward)
-    return TrainingCurve(run.steps, run.test_mse / run.trivial_mse)
-

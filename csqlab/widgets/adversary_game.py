@@ -1,13 +1,13 @@
 """Play the counting lemma's adversary game against all parities (lesson 3).
 
 The learner asks bounded correlational queries about an unknown parity ``χ_S`` on
-``{−1,+1}^n``; the adversary of :class:`csqlab.bounds.AdversaryGame` answers 0 whenever that
+``{−1,+1}^n``; the adversary of :class:`csqlab.adversary.AdversaryGame` answers 0 whenever that
 is legal for some candidate. The picture shows how many parities are still consistent after
 each query, next to the lemma's guarantee ``m − q · 2(1 − γ)/(τ² − γ)`` (here ``γ = 0``).
 
 Three kinds of query: one parity ``χ_S`` (removes at most that parity), a random ``±1``
-query (:func:`csqlab.bounds.random_bounded_queries`; removes almost nothing) and the bent
-mixture of ``4^k`` parities around ``χ_S`` (:func:`csqlab.bounds.bent_coset_query`; removes
+query (:func:`csqlab.adversary.random_bounded_queries`; removes almost nothing) and the bent
+mixture of ``4^k`` parities around ``χ_S`` (:func:`csqlab.adversary.bent_coset_query`; removes
 ``4^k`` of them while ``2^{−k} > τ``, none once it mixes too many).
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from csqlab import bounds
+from csqlab import adversary
 from csqlab.boolean import subset_to_mask
 from csqlab.widgets._figures import figure_png
 
@@ -38,7 +38,7 @@ class GameState:
     """What the widget shows: the game (its ``history`` and ``consistent`` mask), the last
     answer, how many candidates the last query removed, and a message for the learner."""
 
-    game: bounds.AdversaryGame
+    game: adversary.AdversaryGame
     last_answer: float | None = None
     last_removed: int | None = None
     message: str = ""
@@ -65,7 +65,7 @@ def build_query(state: GameState, kind: str, subset_text: str, half_width: int) 
     mask = parse_subset(subset_text, n)
     if kind == "parity":
         return game.candidate(mask)
-    return bounds.bent_coset_query(game, mask, half_width)
+    return adversary.bent_coset_query(game, mask, half_width)
 
 
 class GamePicture:
@@ -100,7 +100,7 @@ def adversary_game(n: int = 8, tolerance: float = 0.24, seed: int = 0) -> widget
     Controls (``box.controls``): ``n`` and ``tolerance`` (changing either starts a new game),
     ``kind`` (the query kind), ``subset`` (coordinates of ``S``), ``half_width`` (``k`` of the
     bent mixture), and the buttons ``ask`` and ``reset``. ``box.state`` is a
-    :class:`GameState`; its ``game`` is a :class:`csqlab.bounds.AdversaryGame` on all ``2^n``
+    :class:`GameState`; its ``game`` is a :class:`csqlab.adversary.AdversaryGame` on all ``2^n``
     parities, so tests can compare it with the game played directly.
     """
     controls = {
@@ -137,8 +137,8 @@ def adversary_game(n: int = 8, tolerance: float = 0.24, seed: int = 0) -> widget
         image.value = picture.render(state)
 
     def new_game(_=None) -> None:
-        game = bounds.AdversaryGame.parities(controls["n"].value, controls["tolerance"].value)
-        box.state = GameState(game, random_learner=bounds.random_bounded_queries(seed=seed))
+        game = adversary.AdversaryGame.parities(controls["n"].value, controls["tolerance"].value)
+        box.state = GameState(game, random_learner=adversary.random_bounded_queries(seed=seed))
         controls["half_width"].max = controls["n"].value // 2
         show()
 

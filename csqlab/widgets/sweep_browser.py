@@ -1,6 +1,6 @@
 """Browse the cached training sweeps (lesson 11).
 
-The results shipped in ``csqlab/data`` (:func:`csqlab.train.load_cached`) hold every seed,
+The results shipped in ``csqlab/data`` (:func:`csqlab.experiments.data.load_cached`) hold every seed,
 learning rate and size of each experiment (PAPER §4.7 protocol, **ours**). The browser picks
 an experiment, a learning rate (or "best": the lowest final test MSE per size) and the
 variant (online or fixed training set), and shows the test MSE during training per size
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csqlab import train
+from csqlab import experiments
 from csqlab.widgets._figures import figure_png
 
 __all__ = ["sweep_browser"]
@@ -58,15 +58,15 @@ def sweep_state(name: str, lr=BEST, variant: str = "online", records=None) -> Sw
     (or ``"best"``, per size) and variant (pure; the browser shows its result).
     ``records`` overrides the cached records (tests, freshly computed sweeps)."""
     if records is None:
-        records = train.load_cached(name)
+        records = experiments.load_cached(name)
     rates, variants = _options(records)
     if variant not in variants:
         raise ValueError(f"variant must be one of {variants} for {name!r}, got {variant!r}")
     if lr != BEST and lr not in rates:
         raise ValueError(f"lr must be {BEST!r} or one of {rates} for {name!r}, got {lr!r}")
-    summary = [row for row in train.final_losses(records) if row["variant"] == variant]
+    summary = [row for row in experiments.final_losses(records) if row["variant"] == variant]
     if lr == BEST:
-        chosen = {row["size"]: row for row in train.best_over_learning_rates(records)
+        chosen = {row["size"]: row for row in experiments.best_over_learning_rates(records)
                   if row["variant"] == variant}
     else:
         chosen = {row["size"]: row for row in summary if row["lr"] == lr}
@@ -78,7 +78,7 @@ def sweep_state(name: str, lr=BEST, variant: str = "online", records=None) -> Sw
         table = {(r["seed"], r["step"]): r["test_loss"] for r in rows}
         curves[size] = np.array([[table[(s, t)] for t in steps]
                                  for s in sorted({r["seed"] for r in rows})])
-    mode = train.cached_experiments().get(name, {}).get("mode", "computed")
+    mode = experiments.cached_experiments().get(name, {}).get("mode", "computed")
     return SweepState(name, lr, variant, mode, sizes,
                       tuple(chosen[s]["lr"] for s in sizes),
                       np.array([chosen[s]["test_mean"] for s in sizes]),
@@ -117,18 +117,18 @@ def sweep_browser(name: str | None = None, lr=BEST, variant: str = "online"):
     """
     import ipywidgets as widgets
 
-    names = sorted(train.cached_experiments())
+    names = sorted(experiments.cached_experiments())
     if not names:
         raise ValueError("no cached experiments in csqlab/data (run python -m csqlab "
                          "cache-results)")
     name = names[0] if name is None else name
     if name not in names:
         raise ValueError(f"name must be one of the cached experiments {names}, got {name!r}")
-    records = {name: train.load_cached(name)}
+    records = {name: experiments.load_cached(name)}
 
     def cached(experiment):
         if experiment not in records:
-            records[experiment] = train.load_cached(experiment)
+            records[experiment] = experiments.load_cached(experiment)
         return records[experiment]
 
     rates, variants = _options(cached(name))
