@@ -8,6 +8,12 @@ The library behind the notebooks in ``lessons/``. Each module is one idea:
 * :mod:`csqlab.bounds`   — pairwise correlations and the counting lemma
 * :mod:`csqlab.groups`   — permutation groups, actions, Reynolds operator, frames
 * :mod:`csqlab.models`   — the symmetric architectures (GNN, CNN, frame averaging, ...)
+* :mod:`csqlab.adversary` — the adversary game of lesson 3
+* :mod:`csqlab.hard`     — the hard families, each with its bound curve
+* :mod:`csqlab.training` — gradient descent as CSQ queries, the online loop, the students
+* :mod:`csqlab.experiments` — the experiments of PAPER §4, their cache and figures
+
+The layers and every module's purpose: CONTRIBUTING.md, "Architecture".
 
 Start a notebook with ``import csqlab; csqlab.setup()``.
 """
