@@ -262,3 +262,46 @@ def test_static_explorer_figure_numbers():
     assert state.family_size == groups.burnside_count(groups.cyclic(60), k=6) == 834472
     assert math.isclose(state.bound.min_queries, 834472 * 0.01**2 / 2)
     assert "41.72" in state.summary()
+
+
+# --------------------------------------------- check your understanding (notes/understanding.md)
+
+
+def _subsets_fixed_by(shift, n, k):
+    return [s for s in itertools.combinations(range(n), k)
+            if tuple(sorted((i + shift) % n for i in s)) == s]
+
+
+def test_understanding_q1_small_c8_orbits_of_4_subsets():
+    """Q1: {0,2,4,6}, {1,3,5,7} form an orbit of size 2; six subsets are fixed by the shift by 4,
+    the other four form one orbit of size 4; 64 free subsets, 8 free orbits."""
+    assert _subsets_fixed_by(2, 8, 4) == [(0, 2, 4, 6), (1, 3, 5, 7)]
+    by_four = _subsets_fixed_by(4, 8, 4)
+    assert len(by_four) == 6
+    assert sorted(set(by_four) - {(0, 2, 4, 6), (1, 3, 5, 7)}) == [
+        (0, 1, 4, 5), (0, 3, 4, 7), (1, 2, 5, 6), (2, 3, 6, 7)]
+    assert brute_force_subset_orbits(rotations(8), 4) == [2, 4] + [8] * 8
+
+
+def test_understanding_q2_value_at_the_tie_is_the_mean_of_the_two_sides():
+    """Q2: (0.0332 + 0.0577)/2 ≈ 0.0454 (rounded printed values)."""
+    assert abs((0.0332 + 0.0577) / 2 - 0.0454) <= 0.0001
+
+
+def test_understanding_q3_c24_orbits_of_4_subsets():
+    """Q3: 66 subsets fixed by the shift by 12, 6 of them by the shift by 6; 440 + 5 + 1 = 446
+    orbits; factor removed 23.83."""
+    assert len(_subsets_fixed_by(12, 24, 4)) == 66 and len(_subsets_fixed_by(6, 24, 4)) == 6
+    assert [len(_subsets_fixed_by(s, 24, 4)) for s in range(1, 24) if s not in (6, 12, 18)] == [0] * 20
+    assert (10626 - 66) // 24 == 440 and (66 - 6) // 12 == 5 and 440 + 5 + 1 == 446
+    assert groups.subset_orbit_count(groups.cyclic(24), 4) == 446
+    assert round(math.comb(24, 4) / 446, 2) == 23.83 and math.comb(24, 4) / 24 == 442.75
+
+
+def test_understanding_section7_k_steps_up_at_the_printed_n():
+    """Section 7 (orbit-count figure): k = round(log2 n) steps up at n = 12, 23, 46 (k = 4, 5, 6)."""
+    ns = np.arange(8, 65)
+    ks = classical.log_degree(ns)
+    steps = ns[1:][np.diff(ks) > 0]
+    assert steps.tolist() == [12, 23, 46] and ks[np.isin(ns, steps)].tolist() == [4, 5, 6]
+    assert all(round(math.log2(n - 1)) < round(math.log2(n)) for n in (12, 23, 46))
