@@ -76,10 +76,6 @@ KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
     ('03_counting_lemma.ipynb', 'cell-31', 'cell-length', None),  # cell 31
     # 04_gd_is_csq.ipynb
     ('04_gd_is_csq.ipynb', 'cell-03', 'cell-length', None),  # cell 3
-    # 07_symmetry.ipynb
-    ('07_symmetry.ipynb', 'cell-27', 'cell-length', None),  # cell 27
-    ('07_symmetry.ipynb', 'cell-37', 'cell-length', None),  # cell 37
-    ('07_symmetry.ipynb', 'cell-49', 'cell-length', None),  # cell 49
     # 08_gnn_lower_bounds.ipynb
     ('08_gnn_lower_bounds.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.1'),  # cell 2
     ('08_gnn_lower_bounds.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.2'),  # cell 2
