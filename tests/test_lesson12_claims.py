@@ -407,3 +407,60 @@ def test_check_12_5_rejects_a_history_without_step_zero(capsys):
 
     result = csqlab.checks.ex12_5(no_initial_loss)
     assert result.status == "failed" and "steps 0..steps" in result.message
+
+
+def _gd_run_on(batches):
+    """A gd_run like solutions/12_ex5.py whose training batch at each step is ``batches(draw)``:
+    the way it draws its points is the only difference."""
+    def gd_run(family, member=0, steps=200, width=32, lr=3e-3, batch_size=128, seed=0):
+        rng = np.random.default_rng(seed)
+        student = models.MLP(family.input_shape[0], (width,), dtype=torch.float32, seed=seed)
+        optimiser = torch.optim.Adam(student.parameters(), lr=lr)
+
+        def draw(size, generator=rng):
+            x = family.sample(size, generator)
+            return (torch.tensor(x, dtype=torch.float32),
+                    torch.tensor(family.evaluate(x, [member])[:, 0], dtype=torch.float32))
+
+        x_test, y_test = draw(2048)
+        next_batch = batches(draw, batch_size, seed)
+
+        def test_loss():
+            with torch.no_grad():
+                return float(((student(x_test) - y_test) ** 2).sum() / (y_test**2).sum())
+
+        history = [test_loss()]
+        for _ in range(steps):
+            x, y = next_batch()
+            optimiser.zero_grad()
+            (0.5 * ((student(x) - y) ** 2).mean()).backward()
+            optimiser.step()
+            history.append(test_loss())
+        return np.array(history)
+    return gd_run
+
+
+def test_check_12_5_detects_batch_reuse_and_passes_fresh_batches(capsys):
+    """One fixed batch reused at every step, or the same batch redrawn from a re-seeded
+    generator, passed the old four properties; the sampler count now fails both, while the
+    same loop with a fresh batch per step (and the solution file) passes all five."""
+    def one_fixed_batch(draw, size, seed):
+        batch = draw(size)
+        return lambda: batch
+
+    def reseeded_each_step(draw, size, seed):
+        return lambda: draw(size, np.random.default_rng(seed + 1))
+
+    def fresh(draw, size, seed):
+        return lambda: draw(size)
+
+    for reusing, message in ((one_fixed_batch, "handed out 2176"),
+                             (reseeded_each_step, "a batch is reused")):
+        result = csqlab.checks.ex12_5(_gd_run_on(reusing))
+        assert result.status == "failed" and "fresh batch" in result.message, result.message
+        assert message in result.message and result.passed == 4, result.message
+    assert csqlab.checks.ex12_5(_gd_run_on(fresh)).status == "passed"
+    result = csqlab.checks.ex12_5(load_solution(12, 5).gd_run)
+    assert result.status == "passed" and (result.passed, result.total) == (5, 5)
+    assert lesson12._expected_distinct(7168, 2**16) == pytest.approx(
+        2**16 * (1 - (1 - 2**-16) ** 7168))

@@ -5,12 +5,14 @@ the group axioms and a comparison with the groups the course already used (same 
 same cycle types means "the same group with the points renamed"); invariance under random
 group elements and orthonormality by enumerating the cube; a Gram matrix with known entries
 and known Monte Carlo variances; Burnside's count and :func:`csqlab.bounds.counting_lemma`;
-and the seeded behaviour of a short gradient-descent run on an easy and a hard target.
+and the seeded behaviour of a short gradient-descent run on an easy and a hard target, with
+the points its sampler hands out counted (a fresh batch every step, no reused batch).
 Conventions are those of :mod:`csqlab.groups` (``g·x = x[g⁻¹]``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 
@@ -461,10 +463,31 @@ def _gd_families():
     return easy, hard
 
 
+def _recording(family):
+    """``family`` with a sampler that keeps every batch it hands out (to count fresh points)."""
+    drawn: list[np.ndarray] = []
+
+    def sampler(size, generator):
+        x = family.sampler(size, generator)
+        drawn.append(np.array(x, copy=True))
+        return x
+
+    return dataclasses.replace(family, sampler=sampler), drawn
+
+
+def _expected_distinct(draws: int, points: int) -> float:
+    """Expected number of distinct points among ``draws`` independent uniform draws from a set
+    of ``points`` points."""
+    return points * -math.expm1(draws * math.log1p(-1.0 / points))
+
+
 def ex12_5(gd_run):
     """Exercise 12.5: ``gd_run(family, member, steps, width, lr, batch_size, seed)`` trains a
     one-hidden-layer MLP by Adam on fresh batches (square loss) with ``family``'s member as
-    target and returns the normalised test loss ``Σ(h − y)²/Σ y²`` at steps ``0, 1, …, steps``."""
+    target and returns the normalised test loss ``Σ(h − y)²/Σ y²`` at steps ``0, 1, …, steps``.
+    Fresh batches are checked by counting the points the family's sampler hands out: at least
+    ``2048 + steps·batch_size`` draws, and about as many distinct cube points as that many
+    independent draws give (a solution that reuses one batch draws ``2048 + batch_size``)."""
     easy, hard = _gd_families()
     member = len(hard) - 1
     cache: dict = {}
@@ -503,6 +526,23 @@ def ex12_5(gd_run):
         )
         return True
 
+    def fresh_batches(fn):
+        recorded, drawn = _recording(hard)
+        fn(recorded, member, _GD_STEPS, 32, 3e-3, 128, 0)
+        points = np.concatenate([x.reshape(len(x), -1) for x in drawn]) if drawn else np.empty((0, 16))
+        needed = 2048 + _GD_STEPS * 128
+        assert len(points) >= needed, (
+            f"{_GD_STEPS} steps of batch 128 and a test set of 2048 need at least {needed} "
+            f"sampled points; family.sample handed out {len(points)}"
+        )
+        distinct = len(np.unique(points, axis=0))
+        expected = _expected_distinct(len(points), 2**16)
+        assert distinct >= 0.9 * expected, (
+            f"only {distinct} distinct points among {len(points)} drawn (independent draws give "
+            f"about {expected:.0f}): a batch is reused"
+        )
+        return True
+
     def trivial_on_hard(fn):
         final = losses(fn, hard, _GD_STEPS, 0)[-1]
         assert 0.85 <= final <= 1.25, (
@@ -525,5 +565,8 @@ def ex12_5(gd_run):
                           "test loss by Σ y²"),
             Property("stays near the trivial level 1 on a dense orbit parity", trivial_on_hard,
                      hint="the normalised loss of the zero predictor is exactly 1"),
+            Property("a fresh batch every step (counted at the sampler)", fresh_batches,
+                     hint="call family.sample(batch_size, rng) inside the loop, once per step; "
+                          "reusing one batch is training on a fixed set, not online"),
         ],
     )
