@@ -9,10 +9,19 @@
 * ``python -m csqlab cache-results [NAME ...]`` — developer tool: recompute the results
   shipped in ``csqlab/data`` (full mode) and their manifest.
 
+Where the runs execute (both commands): by default one after the other in this process;
+``--workers N`` starts a Dask ``LocalCluster`` of N worker processes with one thread each;
+``--scheduler ADDRESS`` uses an existing Dask cluster (``pip install 'csqlab[cluster]'``;
+its workers need csqlab). Each finished run is written to the cache by this process as it
+completes, so a killed worker loses only the run it was computing and a rerun computes only
+what is missing. Progress bars (over the runs, and over each run's steps when serial) show
+when standard error is a terminal; ``--quiet`` turns them off, ``CSQLAB_PROGRESS=1`` / ``0``
+forces them on / off.
+
 A cache entry that fails to parse or verify its checksum is reported on stderr
 (``warning: cache entry PATH is corrupt (REASON); recomputing``) and recomputed; a cache
 directory that cannot take files stops the command before any training (``error: ...``,
-exit status 1).
+exit status 1), and so do runs that failed on a cluster (after every other run is stored).
 
 The training protocol is ours (PAPER §4.7): the paper's exact settings are unknown.
 """
@@ -39,14 +48,40 @@ def _parser() -> argparse.ArgumentParser:
     reproduce.add_argument("--device", default="auto", help="auto (CUDA if available), cpu, cuda")
     reproduce.add_argument("--threads", type=int, default=1,
                            help="torch CPU threads (default 1: small models train fastest so)")
-    reproduce.add_argument("--jobs", type=int, default=1,
-                           help="parallel runs through joblib (optional dependency)")
-    reproduce.add_argument("--quiet", action="store_true", help="no progress bars")
+    _execution_arguments(reproduce)
     cache = commands.add_parser("cache-results", help="recompute the results in csqlab/data")
     cache.add_argument("names", nargs="*", help="experiments (default: all)")
     cache.add_argument("--cache", default=None, help="cache directory for the runs")
     cache.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    _execution_arguments(cache)
     return parser
+
+
+def _execution_arguments(command: argparse.ArgumentParser) -> None:
+    where = command.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="run on a local Dask cluster of N single-threaded worker processes "
+                            "(default: serial, in this process)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on the Dask cluster whose scheduler is at ADDRESS "
+                            "(e.g. tcp://host:8786)")
+    command.add_argument("--quiet", action="store_true",
+                         help="no progress bars (default: shown when stderr is a terminal)")
+
+
+@contextlib.contextmanager
+def _errors_on_stderr():
+    """The errors a sweep reports (an unusable cache directory, runs that failed on a
+    cluster, dask.distributed missing) as one ``error: ...`` line; exit status 1."""
+    from csqlab import experiments
+    from csqlab.experiments.sweeps import ClusterError
+
+    failure = {"status": 0}
+    try:
+        yield failure
+    except (experiments.CacheDirectoryError, ClusterError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        failure["status"] = 1
 
 
 def _list() -> None:
@@ -84,19 +119,21 @@ def main(argv=None) -> int:
     if arguments.threads < 1:
         print(f"--threads must be >= 1, got {arguments.threads}", file=sys.stderr)
         return 2
+    if arguments.workers is not None and arguments.workers < 1:
+        print(f"--workers must be >= 1, got {arguments.workers}", file=sys.stderr)
+        return 2
+    execution = {"scheduler": arguments.scheduler, "workers": arguments.workers,
+                 "progress": False if arguments.quiet else None}
     if arguments.command == "cache-results":
         import torch
 
         from csqlab import experiments
 
         torch.set_num_threads(arguments.threads)
-        with _cache_warnings_on_stderr():
-            try:
-                experiments.cache_results(arguments.names or None, cache_dir=arguments.cache)
-            except experiments.CacheDirectoryError as error:
-                print(f"error: {error}", file=sys.stderr)
-                return 1
-        return 0
+        with _cache_warnings_on_stderr(), _errors_on_stderr() as failure:
+            experiments.cache_results(arguments.names or None, cache_dir=arguments.cache,
+                                      **execution)
+        return failure["status"]
     if arguments.list:
         _list()
         return 0
@@ -112,14 +149,12 @@ def main(argv=None) -> int:
               f"{', '.join(experiments.EXPERIMENTS)}", file=sys.stderr)
         return 2
     torch.set_num_threads(arguments.threads)
-    with _cache_warnings_on_stderr():
-        try:
-            result = experiments.reproduce(arguments.name, full=arguments.full, out=arguments.out,
-                                     cache_dir=arguments.cache, device=arguments.device,
-                                     progress=not arguments.quiet, n_jobs=arguments.jobs)
-        except experiments.CacheDirectoryError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+    with _cache_warnings_on_stderr(), _errors_on_stderr() as failure:
+        result = experiments.reproduce(arguments.name, full=arguments.full, out=arguments.out,
+                                       cache_dir=arguments.cache, device=arguments.device,
+                                       **execution)
+    if failure["status"]:
+        return failure["status"]
     print(f"{arguments.name} ({'full' if arguments.full else 'quick'} mode): "
           f"{result.executed} runs executed, {result.loaded} loaded from the cache, "
           f"{result.seconds:.1f} s")

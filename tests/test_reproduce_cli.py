@@ -156,7 +156,7 @@ def test_cache_results_writes_files_and_manifest_and_keeps_finished_experiments(
     assert len(records) == entries["tiny"]["records"] == 4 * 3 * 3
     monkeypatch.setattr(shipped, "sweep", real_sweep)
     executed = []
-    monkeypatch.setattr(sweeps, "_run_and_store", lambda *a, **k: executed.append(a) or [])
+    monkeypatch.setattr(sweeps, "run", lambda *a, **k: executed.append(a) or [])
     experiments.cache_results(["tiny"], cache_dir=runs, progress=False)
     assert executed == []  # every run of "tiny" came from the run cache
     assert experiments.load_cached("tiny") == records

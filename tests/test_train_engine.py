@@ -6,11 +6,10 @@ online loop train_online, against torch.optim.Adam; the precomputed-frame studen
 FrameAveragedMLP itself; the trivial baseline against
 the labels' mean square; the cache against a fresh run; an interrupted sweep (an exception
 injected after k runs, and a subprocess killed after its first runs are stored) against
-the count of runs executed and loaded on resumption; joblib's absence against the
-sequential sweep.
+the count of runs executed and loaded on resumption. (Sweeps on a Dask cluster:
+tests/test_dask_sweeps.py.)
 """
 
-import builtins
 import json
 import os
 import subprocess
@@ -302,8 +301,8 @@ def test_experiment_validation_names_the_argument():
         experiments.experiment_configs("sparse-parity", "huge")
     with pytest.raises(ValueError, match="name must be one of"):
         experiments.experiment_configs("nope")
-    with pytest.raises(ValueError, match="n_jobs must be"):
-        experiments.sweep([good], n_jobs=0)
+    with pytest.raises(ValueError, match="workers must be"):
+        experiments.sweep([good], workers=0)
 
 
 def test_device_auto_is_cuda_when_available_else_cpu():
@@ -410,26 +409,6 @@ def test_killed_sweep_subprocess_resumes(tmp_path):
     configs = [replace(base, lr=lr) for lr in (1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3)]
     resumed = experiments.sweep(configs, cache_dir=cache_dir, progress=False)
     assert (resumed.executed, resumed.loaded) == (5, 1)
-
-
-def test_parallel_sweep_without_joblib_falls_back_to_one_process(monkeypatch, capsys):
-    """n_jobs > 1 imports joblib lazily; when it is missing the sweep says so and runs the
-    plain loop, with the same records."""
-    real_import = builtins.__import__
-
-    def no_joblib(name, *args, **kwargs):
-        if name == "joblib" or name.startswith("joblib."):
-            raise ImportError("No module named 'joblib'")
-        return real_import(name, *args, **kwargs)
-
-    configs = [tiny("sparse-parity", lr=lr, steps=3, eval_every=3) for lr in (1e-3, 3e-3)]
-    monkeypatch.setattr(builtins, "__import__", no_joblib)
-    result = experiments.sweep(configs, n_jobs=2, progress=False)
-    assert "joblib is not installed" in capsys.readouterr().out
-    monkeypatch.undo()
-    sequential = experiments.sweep(configs, progress=False)
-    assert (result.executed, result.loaded) == (2, 0)
-    assert losses(result.records).tolist() == losses(sequential.records).tolist()
 
 
 # --------------------------------------------------------------------------- the named experiments

@@ -106,9 +106,11 @@ def _compute_seconds(records: list[dict]) -> float:
     return float(sum(last.values()))
 
 
-def cache_results(names=None, *, cache_dir=None, progress: bool = True) -> dict:
+def cache_results(names=None, *, cache_dir=None, progress: bool | None = None,
+                  scheduler: str | None = None, workers: int | None = None) -> dict:
     """Compute experiments in full mode and store their records in ``csqlab/data`` with the
-    manifest (developer tool behind ``python -m csqlab cache-results``). Files are gzipped
+    manifest (developer tool behind ``python -m csqlab cache-results``); ``scheduler`` /
+    ``workers`` run the sweeps on a Dask cluster (see :func:`sweep`). Files are gzipped
     JSON with a zero timestamp: the same records give the same bytes and the same SHA-256.
     Each file and the manifest are written atomically, one experiment at a time, so an
     interrupted recomputation keeps every experiment it finished (and the runs of the one
@@ -127,7 +129,8 @@ def cache_results(names=None, *, cache_dir=None, progress: bool = True) -> dict:
         "experiments": {}}
     for name in names:
         configs = experiment_configs(name, "full")
-        result = sweep(configs, cache_dir=cache_dir, progress=progress)
+        result = sweep(configs, cache_dir=cache_dir, progress=progress,
+                       scheduler=scheduler, workers=workers)
         content = gzip.compress(json.dumps(result.records, separators=(",", ":")).encode(),
                                 compresslevel=9, mtime=0)
         file = f"{name}.json.gz"

@@ -37,18 +37,20 @@ def write_records(records: list[dict], path) -> Path:
     return path
 
 def reproduce(name: str, *, full: bool = False, out=None, cache_dir=None, device: str = "auto",
-              progress: bool = True, n_jobs: int = 1) -> Reproduction:
+              progress: bool | None = None, scheduler: str | None = None,
+              workers: int | None = None) -> Reproduction:
     """Run experiment ``name`` (quick mode, or ``full=True``) and write its results.
 
     Runs go through :func:`sweep` with the cache in ``cache_dir`` (default
-    ``<out>/cache``; finished runs are reused, an interrupted reproduction resumes).
-    Writes ``<out>/<name>[-full].csv`` and ``.json`` (the records) and ``.png`` (the
-    figure) when ``out`` is given."""
+    ``<out>/cache``; finished runs are reused, an interrupted reproduction resumes), in
+    this process, or on a Dask cluster: ``workers=N`` local worker processes, or the
+    existing one at ``scheduler`` (see :func:`sweep`). Writes ``<out>/<name>[-full].csv``
+    and ``.json`` (the records) and ``.png`` (the figure) when ``out`` is given."""
     spec = _check_name(name)
     if out is not None and cache_dir is None:
         cache_dir = Path(out) / "cache"
     result = sweep(spec.configs("full" if full else "quick"), cache_dir=cache_dir, device=device,
-                   progress=progress, n_jobs=n_jobs)
+                   progress=progress, scheduler=scheduler, workers=workers)
     paths = {}
     if out is not None:
         import matplotlib

@@ -1,8 +1,13 @@
-"""Sweeps over many configurations through the cache, and the summaries of their records.
+"""Sweeps over many configurations through the cache (in this process or on a Dask cluster),
+and the summaries of their records.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,9 +15,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from csqlab.experiments.cache import ResultCache
-from csqlab.experiments.config import Experiment
+from csqlab.experiments.config import Experiment, config_hash
 from csqlab.experiments.runner import run
 from csqlab.training.gd import _check_positive
+from csqlab.training.online import resolve_device
+
+PROGRESS_ENV = "CSQLAB_PROGRESS"
+
+
+class ClusterError(RuntimeError):
+    """A sweep on a Dask cluster could not finish: dask.distributed is not installed, the
+    scheduler cannot be reached, or runs failed on the workers (then raised only after
+    every other run is stored, so a rerun computes only the missing ones)."""
 
 
 @dataclass
@@ -26,25 +40,84 @@ class SweepResult:
     seconds: float
 
 
-def _run_and_store(config: Experiment, directory, device: str, progress: bool) -> list[dict]:
-    records = run(config, device=device, progress=progress)
-    if directory is not None:
-        ResultCache(directory).store(config, records)
-    return records
+def show_progress(progress: bool | None = None) -> bool:
+    """Whether to draw progress bars: ``progress`` when it is True or False; for ``None``
+    (the default of :func:`sweep`, :func:`reproduce` and the CLI) the environment variable
+    ``CSQLAB_PROGRESS`` (``1`` on, ``0`` off) when set, else on exactly when standard error
+    is a terminal and no test is running (pytest sets ``PYTEST_CURRENT_TEST``). Notebooks
+    (not a terminal) are therefore quiet by default and their stored outputs stay the
+    same; ``progress=True`` or ``CSQLAB_PROGRESS=1`` draws the bars there as widgets."""
+    if progress is not None:
+        if not isinstance(progress, bool):
+            raise TypeError(f"progress must be True, False or None, got {progress!r}")
+        return progress
+    setting = os.environ.get(PROGRESS_ENV, "").strip()
+    if setting in ("0", "1"):
+        return setting == "1"
+    if setting:
+        raise ValueError(f"the environment variable {PROGRESS_ENV} must be 0 or 1, "
+                         f"got {setting!r}")
+    if "PYTEST_CURRENT_TEST" in os.environ:
+        return False
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty is not None and isatty())
 
 
-def _joblib_or_none(n_jobs: int):
+def _run_on_worker(config: Experiment, device: str) -> list[dict]:
+    """One run on a Dask worker: ``device`` is resolved there (``"auto"``: the worker's GPU
+    when it has one), no progress bar (the client draws one over the runs)."""
+    return run(config, device=device, progress=False)
+
+
+# No dashboard, and the scheduler's HTTP server (metrics) and its port on free local ports
+# (left alone, the HTTP server takes port 8787, or warns when another cluster has it);
+# Dask's log below errors silenced.
+LOCAL_CLUSTER_QUIET = {"scheduler_port": 0, "dashboard_address": None,
+                       "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
+                       "silence_logs": logging.ERROR}
+
+_CLUSTER_NEEDS = ("sweeps on a Dask cluster need dask.distributed: pip install "
+                  "'csqlab[cluster]' (or dask[distributed])")
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None):
+    """A ``dask.distributed.Client``: connected to the scheduler at address ``scheduler``,
+    or to a new ``LocalCluster`` of ``workers`` worker processes with one thread each
+    (:data:`LOCAL_CLUSTER_QUIET`: free ports, no dashboard, Dask's log below errors
+    silenced), closed at exit (with the cluster it made)."""
     try:
-        import joblib
-    except ImportError:
-        print(f"n_jobs={n_jobs} asks for parallel runs, but joblib is not installed: running "
-              "the sweep in one process (pip install joblib to spread it over workers)")
-        return None
-    return joblib
+        from dask.distributed import Client, LocalCluster
+    except ImportError as error:
+        raise ClusterError(_CLUSTER_NEEDS) from error
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except OSError as error:
+            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} ({error})"
+                               ) from error
+        with client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      **LOCAL_CLUSTER_QUIET) as cluster, Client(cluster) as client:
+        yield client
 
 
-def sweep(configs, *, cache_dir=None, n_jobs: int = 1, backend: str | None = None,
-          device: str = "auto", progress: bool = True, after_run: Callable | None = None
+def _check_cluster(scheduler, workers) -> None:
+    if scheduler is not None and workers is not None:
+        raise ValueError("give scheduler (an existing cluster) or workers (a local one), "
+                         "not both")
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise TypeError(f"scheduler must be a Dask scheduler address such as "
+                        f"'tcp://host:8786', got {scheduler!r}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ValueError(f"workers must be a positive integer or None, got {workers!r}")
+
+
+def sweep(configs, *, cache_dir=None, scheduler: str | None = None, workers: int | None = None,
+          device: str = "auto", progress: bool | None = None, after_run: Callable | None = None
           ) -> SweepResult:
     """Run (or load from ``cache_dir``) every configuration; records of all of them.
 
@@ -55,30 +128,37 @@ def sweep(configs, *, cache_dir=None, n_jobs: int = 1, backend: str | None = Non
     first with a probe file (:meth:`ResultCache.check_writable`), so a cache that cannot
     take the results fails with :class:`CacheDirectoryError` before any training (a
     complete cache loads from a read-only directory).
-    ``after_run(config, records)`` is called after each run executed here (progress
-    reports; tests inject failures with it).
+    ``after_run(config, records)`` is called after each run executed here is stored
+    (progress reports; tests inject failures with it).
 
-    Parallel runs: ``n_jobs > 1`` (or ``-1``, all cores) spreads the runs over workers with
-    ``joblib.Parallel(n_jobs, backend=backend)`` — imported lazily; if joblib is missing
-    the sweep says so and runs in one process. Each worker stores its own results. On a
-    cluster, joblib hands the runs to Dask or Ray::
+    Where the runs execute: by default one after the other in this process. With
+    ``workers=N``, on a new Dask ``LocalCluster`` of ``N`` worker processes with one
+    thread each; with ``scheduler="tcp://host:8786"``, on an existing Dask cluster (its
+    workers need csqlab installed; ``pip install 'csqlab[cluster]'``). Each run is one
+    task; ``device`` (``"auto"``: CUDA when present) is resolved by the worker that runs
+    it. Results come back to this process, which stores each one in the cache **as its
+    task completes** — the same atomic write as the serial path, by one writer, on this
+    machine's disk (the workers need not see the cache directory). A worker that dies
+    loses only the run it was computing: Dask retries it elsewhere (up to the scheduler's
+    ``allowed-failures``); a run that still fails does not stop the others, and the sweep
+    then raises :class:`ClusterError` naming them once every other run is stored, so
+    the rerun computes only what is missing. :class:`ClusterError` (a RuntimeError) for
+    failed runs, an unreachable scheduler or a missing dask.distributed.
 
-        from dask.distributed import Client        # or: from ray.util.joblib import register_ray
-        client = Client("scheduler-address:8786")  #      register_ray()
-        sweep(configs, cache_dir="shared/cache", n_jobs=-1, backend="dask")   # or "ray"
-
-    (or wrap the call in ``joblib.parallel_config(backend="dask")``); the cache directory
-    must then be on a file system every worker sees.
+    ``progress``: a ``tqdm.auto`` bar over the runs (and, in this process, over each
+    run's steps); ``None`` decides with :func:`show_progress` (quiet in tests and
+    notebooks unless asked for).
     """
     configs = list(configs)
     for config in configs:
         if not isinstance(config, Experiment):
             raise TypeError(f"configs must hold csqlab.experiments.Experiment objects, got "
                             f"{type(config).__name__}")
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
-        raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {n_jobs!r}")
+    _check_cluster(scheduler, workers)
+    resolve_device(device)  # checks the name; each run resolves it where it executes
     if after_run is not None and not callable(after_run):
         raise TypeError(f"after_run must be callable or None, got {type(after_run).__name__}")
+    progress = show_progress(progress)
     from tqdm.auto import tqdm
 
     start = time.perf_counter()
@@ -94,22 +174,62 @@ def sweep(configs, *, cache_dir=None, n_jobs: int = 1, backend: str | None = Non
     loaded = len(results)
     if cache is not None and pending:
         cache.check_writable()  # before any training: a run that cannot be stored is lost
-    joblib = _joblib_or_none(n_jobs) if n_jobs != 1 and len(pending) > 1 else None
-    if joblib is not None:
-        outputs = joblib.Parallel(n_jobs=n_jobs, backend=backend)(
-            joblib.delayed(_run_and_store)(configs[i], cache_dir, device, False) for i in pending)
-        for index, records in zip(pending, outputs, strict=True):
-            results[index] = records
-            if after_run is not None:
-                after_run(configs[index], records)
-    else:
-        for index in tqdm(pending, disable=not progress, desc="runs"):
-            records = _run_and_store(configs[index], cache_dir, device, progress)
-            results[index] = records
-            if after_run is not None:
-                after_run(configs[index], records)
+
+    def finished(index: int, records: list[dict]) -> None:
+        if cache is not None:
+            cache.store(configs[index], records)
+        results[index] = records
+        if after_run is not None:
+            after_run(configs[index], records)
+
+    with tqdm(total=len(pending), disable=not progress, desc="runs") as bar:
+        if pending and (scheduler is not None or workers is not None):
+            failed = _sweep_on_cluster(configs, pending, finished, bar, scheduler, workers,
+                                       device)
+            if failed:
+                _raise_failures(configs, failed, len(pending), cache_dir)
+        else:
+            for index in pending:
+                finished(index, run(configs[index], device=device, progress=progress))
+                bar.update(1)
     records = [row for index in range(len(configs)) for row in results[index]]
     return SweepResult(records, len(pending), loaded, time.perf_counter() - start)
+
+
+def _sweep_on_cluster(configs, pending, finished, bar, scheduler, workers, device) -> dict:
+    """Submit every pending run; hand each to ``finished`` as it completes. Returns the
+    runs that failed, ``{index: exception}``."""
+    failed = {}
+    with dask_client(scheduler, workers) as client:
+        from dask.distributed import as_completed
+
+        futures = {client.submit(_run_on_worker, configs[index], device, pure=False,
+                                 key=f"csqlab-run-{config_hash(configs[index])}-{index}"): index
+                   for index in pending}
+        for future in as_completed(futures):
+            index = futures.pop(future)
+            try:
+                records = future.result()
+            except Exception as error:  # reported with the others, below
+                failed[index] = error
+                continue
+            finally:
+                future.release()
+            finished(index, records)
+            bar.update(1)
+    return failed
+
+
+def _raise_failures(configs, failed: dict, total: int, cache_dir) -> None:
+    first = min(failed)
+    names = ", ".join(f"{configs[i].family} size {configs[i].size} lr {configs[i].lr:g}"
+                      for i in sorted(failed))
+    kept = (f"the {total - len(failed)} finished runs are stored in {cache_dir}: rerun the "
+            "sweep to compute only the missing ones" if cache_dir is not None else
+            "pass cache_dir (--cache) to keep finished runs across reruns")
+    raise ClusterError(f"{len(failed)} of {total} runs failed on the cluster ({names}; first "
+                       f"error: {type(failed[first]).__name__}: {failed[first]}); {kept}"
+                       ) from failed[first]
 
 
 # --------------------------------------------------------------------------- summaries
