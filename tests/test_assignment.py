@@ -10,12 +10,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from csqlab.teach.assignment import make_assignment
+from csqlab.teach.assignment import lesson_notebooks, lesson_prefix, make_assignment
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "lessons"
 WITH_EXERCISES = [
-    p for p in sorted(LESSONS.glob("[0-9][0-9]_*.ipynb"))
+    p for p in lesson_notebooks(LESSONS)
     if "exercise-stub" in p.read_text()
 ]
 
@@ -47,7 +47,7 @@ def test_students_get_no_solution_text(assignments):
         text = student.read_text()
         assert "%load" not in text and "solutions/" not in text, name
         source = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"])
-        for line in _solution_lines(name[:2]):
+        for line in _solution_lines(name.split("_")[0]):
             assert line not in source, f"{name}: solution line leaked: {line!r}"
 
 
@@ -118,3 +118,29 @@ def test_cli_and_bad_input(tmp_path):
         make_assignment(tmp_path / "missing.ipynb", tmp_path)
     with pytest.raises(ValueError, match="points"):
         make_assignment(LESSONS / "00_start_here.ipynb", tmp_path, points=0)
+
+
+def test_lettered_lessons_are_found_and_named(tmp_path):
+    """Inserted lessons carry a letter: 10b_*.ipynb is a lesson, its exercise 10b.1 has the
+    check ex10b_1 and the solution 10b_ex1.py."""
+    for name in ("10_a.ipynb", "10b_b.ipynb", "11b_c.ipynb", "notes.ipynb", "1_short.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in lesson_notebooks(tmp_path)] == ["10_a.ipynb", "10b_b.ipynb", "11b_c.ipynb"]
+    assert [lesson_prefix(x) for x in (1, "7", "10b")] == ["01", "07", "10b"]
+    for bad in ("b10", "10bb", True, ""):
+        with pytest.raises(ValueError, match="lesson"):
+            lesson_prefix(bad)
+    cells = [nbformat.v4.new_code_cell("import csqlab\nenv = csqlab.setup()"),
+             nbformat.v4.new_code_cell('# Stuck? %load solutions/10b_ex1.py\ndef f():\n'
+                                       '    raise NotImplementedError("Exercise 10b.1: f")',
+                                       metadata={"tags": ["exercise-stub"]}),
+             nbformat.v4.new_code_cell("csqlab.checks.ex10b_1(f)", metadata={"tags": ["exercise-check"]})]
+    notebook = tmp_path / "10b_b.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "10b_ex1.py").write_text("def f():\n    return 42  # the answer\n")
+    student, instructor = make_assignment(notebook, tmp_path / "out")
+    grades = [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(student, as_version=4).cells[1:]]
+    assert grades == ["ex10b_1-answer", "ex10b_1-check"]
+    assert "10b_ex1.py" not in student.read_text() and "return 42" not in student.read_text()
+    assert "return 42  # the answer" in instructor.read_text()

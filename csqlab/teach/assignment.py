@@ -29,13 +29,31 @@ from pathlib import Path
 STUB_TAG = "exercise-stub"
 CHECK_TAG = "exercise-check"
 HINT_TAG = "hint"
-_LABEL = re.compile(r"Exercise (\d+)\.(\d+)")
+# lesson ids are a number with an optional letter: "Exercise 10.2", "Exercise 10b.1"
+_LABEL = re.compile(r"Exercise (\d+[a-z]?)\.(\d+)")
+_LESSON_ID = re.compile(r"^(\d+)([a-z]?)$")
+# lesson notebooks: NN_topic.ipynb or NNx_topic.ipynb (a letter for an inserted lesson, 10b)
+LESSON_GLOBS = ("[0-9][0-9]_*.ipynb", "[0-9][0-9][a-z]_*.ipynb")
 # "Stuck? ... %load solutions/NN_exK.py ..." up to the end of its sentence or line
 _POINTER = re.compile(
     r"\s*Stuck\?(?:(?!\n\s*\n).){0,240}?(?:%load|solutions/)(?:(?!\n\s*\n).){0,120}?(?:\.(?=\s|$)|$)",
     re.DOTALL | re.MULTILINE,
 )
-_LOAD_LINE = re.compile(r"^.*(%load|solutions/\d\d_ex\d+\.py).*\n?", re.MULTILINE)
+_LOAD_LINE = re.compile(r"^.*(%load|solutions/\d\d[a-z]?_ex\d+\.py).*\n?", re.MULTILINE)
+
+
+def lesson_prefix(lesson) -> str:
+    """The file-name prefix of a lesson id: ``1`` → ``"01"``, ``"10b"`` → ``"10b"``."""
+    match = _LESSON_ID.match(str(lesson))
+    if isinstance(lesson, bool) or match is None:
+        raise ValueError(f"lesson must be a number with an optional letter, got {lesson!r}")
+    return f"{int(match.group(1)):02d}{match.group(2)}"
+
+
+def lesson_notebooks(folder) -> list[Path]:
+    """The lesson notebooks of ``folder`` (``NN_*.ipynb`` and ``NNx_*.ipynb``), in course order."""
+    found = {path for pattern in LESSON_GLOBS for path in Path(folder).glob(pattern)}
+    return sorted(found, key=lambda path: path.name)
 
 
 def _nbgrader(grade_id: str, *, solution: bool, grade: bool, locked: bool, points=None) -> dict:
@@ -56,8 +74,8 @@ def _strip_pointers(source: str) -> str:
     return _LOAD_LINE.sub("", source)
 
 
-def _solution_source(solutions_dir: Path, lesson: int, number: int) -> str:
-    path = solutions_dir / f"{lesson:02d}_ex{number}.py"
+def _solution_source(solutions_dir: Path, lesson, number: int) -> str:
+    path = solutions_dir / f"{lesson_prefix(lesson)}_ex{number}.py"
     if not path.exists():
         raise ValueError(f"no solution file {path} for exercise {lesson}.{number}")
     return path.read_text().strip("\n")
@@ -94,7 +112,7 @@ def make_assignment(notebook, out_dir, *, points: int = 1, otter: bool = False,
                 raise ValueError(f"{notebook.name}: exercise stub without an 'Exercise L.K' label")
             grade_id = f"ex{label.group(1)}_{label.group(2)}"
             stub = _strip_pointers(cell.source).strip("\n")
-            solution = _solution_source(solutions_dir, int(label.group(1)), int(label.group(2)))
+            solution = _solution_source(solutions_dir, label.group(1), int(label.group(2)))
             cell.metadata["nbgrader"] = _nbgrader(f"{grade_id}-answer", solution=True, grade=False,
                                                   locked=False)
             student = copy.deepcopy(cell)
@@ -110,7 +128,7 @@ def make_assignment(notebook, out_dir, *, points: int = 1, otter: bool = False,
             instructor_cells.append(instructor)
             continue
         if CHECK_TAG in tags:
-            match = re.search(r"ex(\d+)_(\d+)", cell.source)
+            match = re.search(r"ex(\d+[a-z]?)_(\d+)", cell.source)
             grade_id = f"ex{match.group(1)}_{match.group(2)}" if match else "check"
             cell.metadata["nbgrader"] = _nbgrader(f"{grade_id}-check", solution=False, grade=True,
                                                   locked=True, points=points)
