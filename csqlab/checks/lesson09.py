@@ -155,3 +155,93 @@ def ex9_3(cancelling_angle):
                  "reflection across the axis at angle π/(2k) in U's coordinates"),
         Property("returns one real angle per k", one_number, "return a float (radians)"),
     ])
+
+
+# --------------------------------------------------------------------------- Exercise 9.4
+
+# (n, number of planes, seed) for the exact comparisons: cyclic shifts, k = 8; the hypothesis
+# (|G| − 1) t^k < 1 holds for both (t ≈ 0.50 and 0.32)
+_PLANE_CASES = ((64, 3, 9), (128, 3, 9))
+
+
+def _pieces(fn, overlap, k, order) -> dict:
+    answer = fn(overlap, k, order)
+    assert isinstance(answer, dict), f"return a dict, got {type(answer).__name__}"
+    missing = {"inner", "norm_squared", "gamma"} - set(answer)
+    assert not missing, f"the dict lacks {sorted(missing)}"
+    return {key: _as_float(answer[key], f'"{key}"') for key in ("inner", "norm_squared", "gamma")}
+
+
+def ex9_4(gamma_bound_pieces):
+    """Exercise 9.4 (a derivation): ``gamma_bound_pieces(overlap, k, group_order)`` returns the
+    learner's three bounds — on ``|⟨R_G φ_{U_i}, R_G φ_{U_j}⟩|``, on ``‖R_G φ_U‖²`` from below,
+    and on ``γ`` — for planes whose cross and self overlaps under ``G`` are at most ``t``. Each
+    piece is compared with the exact values of :mod:`csqlab.hard.cnn` for random planes in
+    ``R^64`` and ``R^128`` under cyclic shifts (the bounds must hold), and with the closed forms
+    of the derivation (the bounds must be the ones derived, not looser)."""
+    grid = [(t, k, order) for t in (0.05, 0.2, 0.4) for k in (4, 8) for order in (1, 8, 64)]
+
+    def trivial_group(fn):
+        for t, k, _ in grid:
+            pieces = _pieces(fn, t, k, 1)
+            assert abs(pieces["norm_squared"] - 1.0) < 1e-12, (
+                f"|G| = 1: R_G φ = φ has squared norm exactly 1, got {pieces['norm_squared']:.4g}")
+            assert abs(pieces["gamma"] - t**k) < 1e-12 * max(1.0, t**k), (
+                f"|G| = 1, t = {t}, k = {k}: γ should be lesson 6's t^k, got {pieces['gamma']:.4g}")
+        return True
+
+    def holds_for_real_planes(fn):
+        for n, count, seed in _PLANE_CASES:
+            planes = classical.random_planes(count, n, seed=seed)
+            group = groups.cyclic(n)
+            t = cnn.group_overlaps(planes, group).overlap
+            pieces = _pieces(fn, t, 8, n)
+            family = cnn.group_averaged_plane_family(n, 8, planes=planes)
+            inner = max(abs(cnn.group_averaged_inner_product(planes[i], planes[j], 8, group))
+                        for i in range(count) for j in range(count) if i != j)
+            norm = min(cnn.group_averaged_norm_squared(p, 8, group) for p in planes)
+            assert inner <= pieces["inner"], (
+                f"R^{n}: the exact |⟨R φ_U, R φ_V⟩| = {inner:.3g} exceeds your bound "
+                f"{pieces['inner']:.3g}")
+            assert norm >= pieces["norm_squared"], (
+                f"R^{n}: the exact ‖R φ_U‖² = {norm:.4g} is below your lower bound "
+                f"{pieces['norm_squared']:.4g}")
+            assert family.gamma <= pieces["gamma"], (
+                f"R^{n}: the exact γ = {family.gamma:.3g} exceeds your bound {pieces['gamma']:.3g}")
+        return True
+
+    def derived(fn):
+        for t, k, order in grid:
+            pieces = _pieces(fn, t, k, order)
+            floor = (1.0 - (order - 1) * t**k) / order
+            for name, expected in (("inner", t**k), ("norm_squared", floor)):
+                assert math.isclose(pieces[name], expected, rel_tol=1e-9, abs_tol=1e-15), (
+                    f"t = {t}, k = {k}, |G| = {order}: {name} = {pieces[name]:.6g} is not the "
+                    "bound the derivation gives")
+            if floor > 0:
+                expected = min(1.0, float(cnn.group_averaged_gamma_bound(t, k, order)))
+                assert math.isclose(pieces["gamma"], expected, rel_tol=1e-9), (
+                    f"t = {t}, k = {k}, |G| = {order}: γ bound {pieces['gamma']:.6g} does not "
+                    "follow from your two pieces")
+        return True
+
+    def vacuous(fn):
+        for t, k, order in ((0.9, 4, 64), (0.5, 4, 16), (1.0, 8, 2)):
+            gamma = _pieces(fn, t, k, order)["gamma"]
+            assert gamma == 1.0, (
+                f"t = {t}, k = {k}, |G| = {order}: (|G| − 1)t^k ≥ 1, so the norm bound is not "
+                f"positive and only γ ≤ 1 remains; got {gamma:.4g}")
+        return True
+
+    return run_check("9.4", gamma_bound_pieces, [
+        Property("|G| = 1 gives norm 1 and lesson 6's γ ≤ t^k", trivial_group,
+                 "with one group element nothing is averaged"),
+        Property("each bound holds for exact values (random planes in R^64, R^128, C_n, k = 8)",
+                 holds_for_real_planes,
+                 "the numerator: |G| terms, each at most t^k, divided by |G|; the norm: the term "
+                 "h = e is 1, each other term is at least −t^k"),
+        Property("the bounds are the ones the derivation gives", derived,
+                 "γ = (bound on the inner product) / (lower bound on the squared norm)"),
+        Property("γ ≤ 1 where the norm bound is not positive", vacuous,
+                 "a normalised correlation never exceeds 1"),
+    ])

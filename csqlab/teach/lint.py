@@ -82,15 +82,6 @@ KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
     ('08_gnn_lower_bounds.ipynb', 'cell-16', 'cell-length', None),  # cell 16
     ('08_gnn_lower_bounds.ipynb', 'cell-31', 'repo-reference', 'PAPER §4.7'),  # cell 31
     ('08_gnn_lower_bounds.ipynb', 'cell-43', 'repo-reference', 'PAPER §4.1'),  # cell 43
-    # 09_cnn_frame_averaging.ipynb
-    ('09_cnn_frame_averaging.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.3'),  # cell 2
-    ('09_cnn_frame_averaging.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.4'),  # cell 2
-    ('09_cnn_frame_averaging.ipynb', 'cell-05', 'repo-reference', 'PAPER §4.3'),  # cell 5
-    ('09_cnn_frame_averaging.ipynb', 'cell-08', 'cell-length', None),  # cell 8
-    ('09_cnn_frame_averaging.ipynb', 'cell-10', 'cell-length', None),  # cell 10
-    ('09_cnn_frame_averaging.ipynb', 'cell-13', 'repo-reference', 'PAPER.md'),  # cell 13
-    ('09_cnn_frame_averaging.ipynb', 'cell-30', 'repo-reference', 'PAPER §4.7'),  # cell 30
-    ('09_cnn_frame_averaging.ipynb', 'cell-42', 'repo-reference', 'PAPER §4.3'),  # cell 42
     # 10_invariant_polynomials.ipynb
     ('10_invariant_polynomials.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.5'),  # cell 2
     ('10_invariant_polynomials.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.6'),  # cell 2
