@@ -6,10 +6,12 @@ rerun of the GD experiment; plus the exercise checks rejecting wrong answers."""
 
 import itertools
 import math
+import re
 from collections import Counter
 from importlib import util
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -297,38 +299,139 @@ def test_step4_bound_curve_by_closed_form_burnside():
 
 
 def test_step5_budget_arithmetic():
-    """T·p with p = 32(n + 2) + 1 (width-32 MLP), T = 400: 179600, 256400, 333200; the lemma at
-    τ = 1/√128 forces m/256 = 0.074, 0.180, 0.332 queries; steps stay below 2^n; with
-    k = round(log2 n) the lemma first exceeds T·p(n) at n = 116 on the grid 8, 12, …, 256."""
-    for size, m, used, forced in ((12, 19, 179600, "0.074"), (18, 46, 256400, "0.180"),
+    """T·p with p = 32(n + 2) + 1 (width-32 MLP), T = 400: 230800, 282000, 333200; the lemma at
+    τ = 1/√128 forces m/256 = 0.137, 0.223, 0.332 queries; the samples T·B = 51200 stay below
+    2^n at every size; with k = round(log2 n) the lemma first exceeds T·p(n) at n = 116 on the
+    grid 8, 12, …, 256."""
+    for size, m, used, forced in ((16, 35, 230800, "0.137"), (20, 57, 282000, "0.223"),
                                   (24, 85, 333200, "0.332")):
         student = models.MLP(size, (32,), dtype=torch.float32, seed=0)
         assert 400 * sum(p.numel() for p in student.parameters()) == 400 * (32 * (size + 2) + 1) == used
         assert len(brute_force_orbits(torus_permutations(2, size // 2), 3)) == m
-        assert f"{m / (2 * 128):.3f}" == forced and 400 < 2**size
+        assert f"{m / (2 * 128):.3f}" == forced and 400 * 128 == 51200 < 2**size
     crossing = next(int(size) for size in range(8, 257, 4)
                     if two_row_torus_orbit_count(size // 2, max(1, round(math.log2(size)))) / 256
                     > 400 * (32 * (size + 2) + 1))
     assert crossing == 116
 
 
+def _drawn_share(size, seed=0, steps=400, batch=128):
+    """Share of the cube {±1}^size drawn by the training batches of one run, replaying the
+    sample stream of the online loop (test set first, then one fresh batch per step)."""
+    family = classical.parity_family(size, 3, groups.grid_shifts(2, size // 2))
+    rng = np.random.default_rng(seed)
+    test = family.sample(2048, rng)
+    train = np.concatenate([family.sample(batch, rng) for _ in range(steps)])
+    codes = lambda x: ((x > 0).astype(np.int64) << np.arange(size)).sum(axis=1)  # noqa: E731
+    seen = np.unique(codes(train))
+    return len(seen) / 2**size, np.isin(codes(test), seen).mean()
+
+
+def test_step5_samples_below_the_cube_and_the_printed_shares():
+    """The shares printed (expected 54.2%, 4.8%, 0.3% of the cube) against the points a run
+    really draws (the stream replayed); at the old n = 12 the run drew all 4096 points, so
+    every test point had been trained on."""
+    for size, printed in ((16, 0.542), (20, 0.048), (24, 0.003)):
+        expected = -math.expm1(51200 * math.log1p(-(2.0**-size)))
+        assert round(expected, 3) == printed
+        share, _ = _drawn_share(size)
+        assert abs(share - expected) < 0.01
+    share, test_seen = _drawn_share(12)
+    assert share == 1.0 and test_seen == 1.0
+
+
 def test_step5_gd_plateau_rerun():
-    """Rerun of step 5 (seed 0): online Adam makes progress at n = 12 (final loss < 0.75) and
-    stays at the trivial level at n = 24 (final loss > 0.97); the same seed reproduces."""
+    """Rerun of step 5 (seed 0): final losses 0.94 at n = 16 (below 0.96: some progress) and
+    1.00 at n = 24 (above 0.98: the trivial level); the same seed reproduces."""
     csqlab.setup()
     finals = {}
-    for size in (12, 24):
+    for size in (16, 24):
         target = classical.parity_family(size, 3, groups.grid_shifts(2, size // 2))
         runs = []
-        for _ in range(2 if size == 12 else 1):
+        for _ in range(2 if size == 16 else 1):
             student = models.MLP(size, (32,), dtype=torch.float32, seed=0)
             runs.append(members.train_member(student, target, len(target) - 1, 400,
                                                  batch_size=128, lr=3e-3, test_size=2048,
                                                  eval_every=20, seed=0).test_loss)
-        if size == 12:
+        if size == 16:
             assert np.array_equal(runs[0], runs[1])
         finals[size] = runs[0][-1]
-    assert finals[12] < 0.75 and finals[24] > 0.97
+    assert round(finals[16], 2) == 0.94 and round(finals[24], 2) == 1.0
+    assert finals[16] < 0.96 and finals[24] > 0.98
+
+
+# --------------------------------------------------------------------------- step 6
+
+
+def test_step6_burnside_table_by_explicit_torus_permutations():
+    """Fixed 3-subsets per element of the explicit torus permutations: 220 (identity), 0 (the
+    three elements of type 2^6), 4 (the two of type 3^4), 0 (the six of type 6^2); 228/12 = 19
+    = the brute-force orbit count; the small orbit is {0,2,4}, {1,3,5}, {6,8,10}, {7,9,11}."""
+    elements = torus_permutations(2, 6)
+    table = Counter()
+    for g in elements:
+        fixed = sum(set(g[list(s)]) == set(s) for s in itertools.combinations(range(12), 3))
+        table[(tuple(sorted(cycle_lengths(g))), fixed)] += 1
+    assert table == {((1,) * 12, 220): 1, ((2,) * 6, 0): 3, ((3,) * 4, 4): 2, ((6, 6), 0): 6}
+    assert sum(count * fixed for (_, fixed), count in table.items()) == 228 == 19 * 12
+    orbits = brute_force_orbits(elements, 3)
+    assert len(orbits) == 19
+    small = [orbit for orbit in orbits if len(orbit) < 12]
+    assert [sorted(small[0])] == [[(0, 2, 4), (1, 3, 5), (6, 8, 10), (7, 9, 11)]]
+
+
+def test_check_12_6_solution_passes_and_floor_fails(capsys):
+    """The solution passes; dividing C(n, k) by |G| (the floor, not Burnside) fails."""
+    assert csqlab.checks.ex12_6(load_solution(12, 6).orbits_from_cycle_types).status == "passed"
+
+    def floor_only(census, k):
+        n = sum(next(iter(census)))
+        return math.comb(n, k) / sum(census.values())
+
+    assert csqlab.checks.ex12_6(floor_only).status == "failed"
+
+
+# --------------------------------------------------------------------------- shape and wording
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "lessons" / "12_capstone.ipynb"
+NOTES = NOTEBOOK.parent / "notes"
+
+
+def test_shape_opening_question_closing_questions_length_and_no_internal_citations():
+    """Opens with its question; summary and 2-4 questions with model answers in
+    notes/understanding.md; markdown at most 2,000 words; no PAPER/BACKGROUND citation; the
+    rubric lives in notes/capstone-rubric.md and covers the six exercises; code cells at most
+    15 lines."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    markdown = [c.source for c in cells if c.cell_type == "markdown"]
+    assert "**The question of this lesson:**" in markdown[0]
+    closing = next(m for m in markdown if "## Check your understanding" in m)
+    assert "## Summary" in closing
+    questions = re.findall(r"^\d\. ", closing.split("## Check your understanding")[1], re.M)
+    assert 2 <= len(questions) <= 4
+    section = (NOTES / "understanding.md").read_text().split(
+        "## Lesson 12 — Capstone: a hard invariant family for a group of your own")[1].split("\n## ")[0]
+    assert len(re.findall(r"^\*\*\d\. ", section, re.M)) == len(questions)
+    assert sum(len(m.split()) for m in markdown) <= 2000
+    assert not re.search(r"PAPER|BACKGROUND", "\n".join(c.source for c in cells))
+    rubric = (NOTES / "capstone-rubric.md").read_text()
+    rows = re.findall(r"^\| (12\.\d|interpretation)[^|]*\| (\d+) \|", rubric, re.M)
+    assert [r[0] for r in rows] == ["12.1", "12.2", "12.3", "12.4", "12.5", "12.6", "interpretation"]
+    assert sum(int(r[1]) for r in rows) == 100
+    assert all(len(c.source.splitlines()) <= 15 for c in cells if c.cell_type == "code")
+
+
+def test_understanding_answers_numbers():
+    """Q1: 216/12 = 18 free orbits plus one of size 4; Q2: m(τ² − γ̂)/2 = 0.168 at τ = 0.2 and
+    τ² = 0.0025 < γ̂ = 0.0223 (step 3's seed); Q3: 1 − (1 − 2^-12)^51200 ≈ 99.9996%, and a
+    reused batch draws 2048 + 128 points."""
+    assert (220 - 4) / 12 == 18
+    family = classical.parity_family(12, 3, groups.grid_shifts(2, 6))
+    gamma_hat = family.gram(method="monte_carlo", n_samples=N_SAMPLES, seed=3).gamma
+    assert round(gamma_hat, 4) == 0.0223 and 0.05**2 < gamma_hat
+    assert round(19 * (0.2**2 - gamma_hat) / 2, 3) == 0.168 and round(19 * 0.2**2 / 2, 2) == 0.38
+    assert round(1 - (1 - 2**-12) ** 51200, 6) == 0.999996
+    assert 51200 / 4096 == 12.5 and 2048 + 128 == 2176
 
 
 # --------------------------------------------------------------------------- the checks

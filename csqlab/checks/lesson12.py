@@ -570,3 +570,45 @@ def ex12_5(gd_run):
                           "reusing one batch is training on a fixed set, not online"),
         ],
     )
+
+
+# --------------------------------------------------------------------------- exercise 12.6
+
+
+def ex12_6(orbits_from_cycle_types):
+    """Exercise 12.6 (a derivation): ``orbits_from_cycle_types(census, k)`` turns a census
+    ``{cycle lengths: number of elements}`` into the number of orbits of k-subsets by Burnside's
+    lemma. Compared with :func:`csqlab.groups.subset_orbit_count` (closed forms for C_n, D_n and
+    the enumerated sum otherwise) on groups the learner did not build, for every k."""
+    cases = [groups.cyclic(10), groups.dihedral(9), _grid_dihedral(), groups.grid_shifts(2, 6),
+             groups.direct_product(groups.cyclic(3), groups.cyclic(5))]
+
+    def count(fn, census, k):
+        value = fn(Counter(census), k)
+        assert float(value) == int(round(float(value))), f"k = {k}: {value} is not a whole number"
+        return int(round(float(value)))
+
+    def identity_only(fn):
+        for k in range(0, 7):
+            assert count(fn, {(1,) * 6: 1}, k) == math.comb(6, k), (
+                f"the trivial group on 6 points: every {k}-subset is its own orbit, "
+                f"C(6, {k}) = {math.comb(6, k)}")
+        return True
+
+    def matches_groups(fn):
+        for group in cases:
+            census = _census(group.elements())
+            for k in range(0, group.degree + 1):
+                expected = groups.subset_orbit_count(group, k)
+                got = count(fn, census, k)
+                assert got == expected, (
+                    f"{group.name}, k = {k}: expected {expected} orbits, got {got}")
+        return True
+
+    return run_check("12.6", orbits_from_cycle_types, [
+        Property("the trivial group gives C(n, k)", identity_only,
+                 "the identity fixes every k-subset; the average is over the census's elements"),
+        Property("Burnside's count for five groups and every k", matches_groups,
+                 "a fixed k-subset is a union of whole cycles: count the ways to pick cycles whose "
+                 "lengths add up to k, for each cycle type"),
+    ])

@@ -97,11 +97,6 @@ KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
     ('11_watching_gd_fail.ipynb', 'cell-08', 'repo-reference', 'PAPER §4.7'),  # cell 8
     ('11_watching_gd_fail.ipynb', 'cell-14', 'repo-reference', 'BACKGROUND §2.3'),  # cell 14
     ('11_watching_gd_fail.ipynb', 'cell-26', 'repo-reference', 'BACKGROUND §5.4'),  # cell 26
-    # 12_capstone.ipynb
-    ('12_capstone.ipynb', 'cell-25', 'repo-reference', 'PAPER §4.4'),  # cell 25
-    ('12_capstone.ipynb', 'cell-33', 'cell-length', None),  # cell 33
-    ('12_capstone.ipynb', 'cell-34', 'repo-reference', 'PAPER §4.7'),  # cell 34
-    ('12_capstone.ipynb', 'cell-38', 'cell-length', None),  # cell 38
 })
 
 
