@@ -1,17 +1,26 @@
 """Lesson 10's printed claims, each recomputed by a second route: explicit rotations of every
-subset, exact integer binomials, the counting lemma by hand, a naive enumeration of every weight
-setting of the 3-node network, and the lesson's own seeded runs."""
+subset, exact integer binomials, the counting lemma by hand, exact Gauss–Hermite quadrature of
+the label-transform statistic, and the lesson's own seeded runs; then the lesson's shape (opening
+question, summary, check-your-understanding answers, length) and what its table and figure
+claim."""
 
 import itertools
 import math
+import re
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 import torch
 
 from csqlab import bounds, groups
-from csqlab.hard import polynomials, proper
+from csqlab.gaussian import gauss_hermite_rule
+from csqlab.hard import polynomials
 from csqlab.training import members
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "lessons" / "10_invariant_polynomials.ipynb"
+NOTES = NOTEBOOK.parent / "notes"
 
 
 def rotation_orbit_sizes(n, k):
@@ -116,36 +125,97 @@ def test_gradient_descent_claims():
     assert 0.95 < results[16] < 1.05
 
 
-def naive_min_errors(points, labels):
-    """Every weight setting on {−2..2}, scored directly."""
-    values = np.arange(-2.0, 3.0)
-    units = np.array(list(itertools.product(values, repeat=points.shape[1] + 1)))
-    hidden = (np.concatenate([points, np.ones((len(points), 1))], axis=1) @ units.T > 0) * 1.0
-    rules = np.array(list(itertools.product(values, repeat=3)))
-    best = len(labels)
-    for u in range(len(units)):
-        scores = (hidden[:, u, None, None] * rules[:, 0] + hidden[:, :, None] * rules[:, 1]
-                  + rules[:, 2]) > 0
-        best = min(best, int((scores != labels[:, None, None].astype(bool)).sum(axis=0).min()))
-    return best
+# ------------------------------------------- the label transform and the separation table
 
 
-def test_reduction_table_claims():
-    """§7: both routes agree on every instance; the parity of 3 bits has optimum 1 error with
-    60 optimal combinations (and naive enumeration of all 5^11 settings agrees on the
-    optimum); grid sizes 5^(2(d+1)+3)."""
-    cube3 = ((np.arange(8)[:, None] >> np.arange(3)) & 1).astype(float)
-    parity = cube3.sum(axis=1).astype(int) % 2
-    network = proper.brute_force_network(cube3, parity)
-    assert (network.min_errors, network.n_optimal) == (1, 60)
-    assert naive_min_errors(cube3, parity) == 1
-    for seed in (0, 1):
-        for planted in (True, False):
-            points, labels = proper.random_threshold_instance(3, 7, planted, seed=seed)
-            a = proper.brute_force_network(points, labels)
-            b = proper.brute_force_gnn(*proper.instance_to_graphs(points), labels)
-            assert (a.min_errors, a.n_optimal) == (b.min_errors, b.n_optimal)
-            assert a.min_errors == 0
-    points, labels = proper.random_threshold_instance(3, 7, False, seed=1)
-    assert naive_min_errors(points, labels) == 0
-    assert [proper.search_space_size(d) for d in (3, 10, 30)] == [5**11, 5**25, 5**65]
+def statistic_by_quadrature(n, subsets):
+    """E[p² He_2(x_j)] for p the normalised sum of the monomials of ``subsets``, by the 3-point
+    Gauss–Hermite rule over all 3^n nodes (exact: degree ≤ 4 in each variable)."""
+    nodes, weights = gauss_hermite_rule(3)
+    index = np.array(list(itertools.product(range(3), repeat=n)))
+    x, w = nodes[index], np.prod(weights[index], axis=1)
+    p = sum(np.prod(x[:, list(T)], axis=1) for T in subsets) / math.sqrt(len(subsets))
+    return w @ (p[:, None] ** 2 * (x**2 - 1))
+
+
+def rotations(n, subset):
+    return sorted({tuple(sorted((i + s) % n for i in subset)) for s in range(n)})
+
+
+@pytest.mark.parametrize("n, subset", [(6, (0, 1, 3)), (6, (0, 2, 4)), (7, (0, 1, 3)),
+                                       (8, (0, 2, 4, 6))])
+def test_transitive_group_statistic_is_constant_by_quadrature(n, subset):
+    """§4, Exercise 10.3 and the table's orbit-sum row: for C_n the y² statistic is 2k/n at
+    every coordinate (orbits by explicit rotation, values by quadrature), so the transform
+    sees nothing; the library's closed form agrees."""
+    exact = statistic_by_quadrature(n, rotations(n, subset))
+    np.testing.assert_allclose(exact, 2 * len(subset) / n, atol=1e-9)
+    np.testing.assert_allclose(polynomials.orbit_support_statistic(groups.cyclic(n), subset),
+                               exact, atol=1e-9)
+    single = statistic_by_quadrature(n, [subset])  # one monomial: the support shows
+    np.testing.assert_allclose(single, 2 * np.isin(np.arange(n), subset), atol=1e-9)
+
+
+def _cells(kind=None):
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    return [c.source for c in cells if kind is None or c.cell_type == kind]
+
+
+def test_separation_table_claims_the_algorithm_only_for_the_set_variant():
+    """§6: the d + 13 queries are claimed for the set variant only; the orbit-sum row says the
+    transform sees nothing (the constant 2k/n checked above)."""
+    table = next(m for m in _cells("markdown") if "## 6. Summary of the separation" in m)
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "class" not in line]
+    orbit_row = next(r for r in rows if "orbit sums" in r)
+    set_row = next(r for r in rows if "set variant" in r)
+    assert "d+13" in set_row and "d+13" not in orbit_row
+    assert "2k/n" in orbit_row and "sees nothing" in orbit_row
+
+
+def test_sq_cost_lines_stop_at_the_largest_tested_d():
+    """The figure draws the SQ algorithm's cost only at the sizes of the success table; only
+    the CSQ formula runs on to d = 128."""
+    figure = next(c for c in _cells("code") if "Same class, two query models" in c)
+    sq_lines = [line for line in figure.splitlines() if "SQ algorithm" in line]
+    assert len(sq_lines) == 2 and all(line.startswith("ax.plot(tested,") for line in sq_lines)
+    assert "tested = np.array([size for size, _, _ in table])" in figure
+
+
+def test_no_internal_citations():
+    assert not re.search(r"PAPER|BACKGROUND", "\n".join(_cells()))
+
+
+def test_shape_opening_question_summary_questions_and_length():
+    """Opens with its question; closes with a summary and 2-4 questions whose model answers
+    exist in notes/understanding.md; markdown at most 2,000 words; the derivation exercise
+    has a written solution in notes/answers.md."""
+    markdown = _cells("markdown")
+    assert "**The question of this lesson:**" in markdown[0]
+    closing = next(m for m in markdown if "## Check your understanding" in m)
+    assert "## Summary" in closing
+    questions = re.findall(r"^\d\. ", closing.split("## Check your understanding")[1], re.M)
+    assert 2 <= len(questions) <= 4
+    section = (NOTES / "understanding.md").read_text().split("## Lesson 10 — Invariant polynomials")[1]
+    section = section.split("\n## ")[0]
+    assert len(re.findall(r"^\*\*\d\. ", section, re.M)) == len(questions)
+    assert "understanding.md#lesson-10--invariant-polynomials" in closing
+    assert "## Exercise 10.3: what y squared sees of an orbit sum" in (NOTES / "answers.md").read_text()
+    words = sum(len(m.split()) for m in markdown)
+    assert words <= 2000, words
+
+
+def test_understanding_q1_small_orbit_of_c8():
+    """Q1: S = {0, 2, 4, 6} under C_8 has the orbit {S, S + 1}; each j lies in one of its two
+    subsets, so the statistic is 2·1/2 = 1 = 2k/n at every j."""
+    orbit = rotations(8, (0, 2, 4, 6))
+    assert orbit == [(0, 2, 4, 6), (1, 3, 5, 7)]
+    np.testing.assert_allclose(statistic_by_quadrature(8, orbit), 1.0, atol=1e-9)
+
+
+def test_understanding_q3_first_d_with_more_than_one_query():
+    """Q3: C(d, d/2)·τ²/2 with τ² = 1/(100d) first exceeds 1 at d = 14 (1.23; d = 12 gives 0.39)."""
+    values = {d: math.comb(d, d // 2) / (2 * 100 * d) for d in range(2, 40, 2)}
+    first = min(d for d, v in values.items() if v > 1)
+    assert first == 14 and round(values[14], 2) == 1.23 and round(values[12], 2) == 0.39
+    lemma = bounds.counting_lemma(1 / math.sqrt(1400), 0.0, m=math.comb(14, 7))
+    assert lemma.log10_min_queries == pytest.approx(math.log10(values[14]))

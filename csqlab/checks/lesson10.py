@@ -1,8 +1,8 @@
-"""Checks for lesson 10 (invariant polynomials; the NP-hardness of proper learning).
+"""Checks for lesson 10 (invariant polynomials; the NP-hardness of proper learning is lesson 10b).
 
 Every check tests properties of the learner's answer — agreement with the library on fixed
 random inputs, exact norms by quadrature, invariance, the sign and size of Monte Carlo means,
-the reduction's defining identity — never a copy of a reference solution.
+exact Gaussian expectations by Gauss–Hermite quadrature — never a copy of a reference solution.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import torch
 
 from csqlab import groups
 from csqlab.checks._core import Property, run_check
@@ -20,9 +19,9 @@ _TOLERANCE = 1e-10
 
 
 def _library():
-    from csqlab.hard import polynomials, proper
+    from csqlab.hard import polynomials
 
-    return polynomials, proper
+    return polynomials
 
 
 # ------------------------------------------------------------------------------ exercise 10.1
@@ -32,7 +31,7 @@ def ex10_1(orbit_sum):
     """Exercise 10.1: ``orbit_sum(x, orbit)`` with ``x`` of shape (B, n) and ``orbit`` an integer
     array (o, k) listing the subsets of one orbit returns
     ``p_S(x) = o^{−1/2} Σ_{T∈orbit} Π_{i∈T} x_i``, shape (B,)."""
-    polynomials, _ = _library()
+    polynomials = _library()
     x = np.random.default_rng(10).normal(size=(12, 8))
 
     def single_monomial(fn):
@@ -80,7 +79,7 @@ def ex10_2(support_query):
     """Exercise 10.2: ``support_query(X, y, j, label_scale)`` with ``X`` (N, n, d) and labels
     ``y`` (N,) returns the values of a bounded SQ query (in [−1, 1]) whose mean is exactly 0
     when column ``j`` is not used by the target and positive when it is."""
-    polynomials, _ = _library()
+    polynomials = _library()
     n, d, subset = 2, 4, (0, 1)
     family = polynomials.set_monomial_family(n, d, 2, subsets=[subset])
     X = family.sample(40_000, seed=11)
@@ -138,40 +137,56 @@ def ex10_2(support_query):
 # ------------------------------------------------------------------------------ exercise 10.3
 
 
-def ex10_3(to_graphs):
-    """Exercise 10.3: ``to_graphs(points)`` maps Boolean samples (N, d) to one-node graphs
-    ``(A, X)`` of shapes (N, 1, 1) and (N, 1, d + 1) — adjacency 0, node features ``(x, 1)`` —
-    so that the GNN of :func:`csqlab.hard.proper.threshold_gnn` at ``A + I`` equals the
-    3-node threshold network with the same weights."""
-    _, proper = _library()
-    rng = np.random.default_rng(12)
-    points = rng.integers(0, 2, size=(10, 3)).astype(float)
+def _support_statistic_by_quadrature(orbit: np.ndarray, n: int) -> np.ndarray:
+    """``E[p_S(x)² He_2(x_j)]`` for every ``j``, by the 3-point Gauss–Hermite rule on all
+    ``3^n`` nodes: exact, since the integrand has degree ≤ 4 in each variable."""
+    nodes, weights = gauss_hermite_rule(3)
+    index = np.array(np.unravel_index(np.arange(3**n), (3,) * n)).T
+    points, node_weights = nodes[index], np.prod(weights[index], axis=1)
+    p = sum(np.prod(points[:, list(T)], axis=1) for T in orbit) / math.sqrt(len(orbit))
+    return node_weights @ (p[:, None] ** 2 * (points**2 - 1))
 
-    def shapes(fn):
-        adjacency, features = (torch.as_tensor(np.asarray(v), dtype=torch.float64)
-                               for v in fn(points))
-        assert tuple(adjacency.shape) == (10, 1, 1), f"A has shape {tuple(adjacency.shape)}"
-        assert tuple(features.shape) == (10, 1, 4), f"X has shape {tuple(features.shape)}"
-        assert torch.all(adjacency == 0), "one node and no edges: the adjacency is [0]"
+
+def ex10_3(support_statistic):
+    """Exercise 10.3 (derivation): ``support_statistic(orbit, n)`` returns, for the orbit
+    (o, k) of ``S`` (as from :func:`csqlab.groups.subset_orbit`), the vector
+    ``E[p_S(x)² He_2(x_j)]``, ``j = 0..n−1``, from the learner's closed form; checked against
+    exact 3-point Gauss–Hermite quadrature."""
+    swap = groups.generated_group([[1, 0, 2, 3, 4, 5]], name="<(0 1)>")
+
+    def values(fn, orbit, n):
+        got = np.asarray(fn(np.asarray(orbit), n), dtype=float)
+        assert got.shape == (n,), f"expected shape ({n},), got {got.shape}"
+        return got
+
+    def single_monomial(fn):
+        got = values(fn, np.array([[0, 2, 3]]), 6)
+        assert np.allclose(got, [2, 0, 2, 2, 0, 0], atol=1e-9), (
+            f"one monomial x_0 x_2 x_3 on n = 6: got {np.round(got, 4)}")
         return True
 
-    def same_predictions(fn):
-        adjacency, features = (torch.as_tensor(np.asarray(v), dtype=torch.float64)
-                               for v in fn(points))
-        for _ in range(20):
-            hidden = rng.integers(-2, 3, size=(2, 4))
-            output = rng.integers(-2, 3, size=3)
-            with torch.no_grad():
-                gnn = proper.threshold_gnn(hidden, output)(
-                    adjacency + torch.eye(1, dtype=torch.float64), features).numpy()
-            network = proper.threshold_network_predict(points, hidden, output)
-            assert np.array_equal(gnn.reshape(-1), network), (
-                "the GNN and the network disagree for some weights")
+    def matches_quadrature(fn):
+        for group in (groups.cyclic(6), groups.dihedral(6), swap):
+            for subset in ((0, 1, 3), (0, 2), (0, 2, 4)):
+                orbit = groups.subset_orbit(group, subset)
+                got, exact = values(fn, orbit, 6), _support_statistic_by_quadrature(orbit, 6)
+                assert np.allclose(got, exact, atol=1e-9), (
+                    f"{group.name}, S = {subset}: got {np.round(got, 4)}, the exact value differs")
         return True
 
-    return run_check("10.3", to_graphs, [
-        Property("one-node graphs with d + 1 node features", shapes,
-                 hint="A has shape (N, 1, 1); X stacks (x, 1) as the single node's features"),
-        Property("the GNN equals the network for every weight", same_predictions,
-                 hint="put the constant feature 1 last, so it multiplies the bias weight"),
+    def constant_for_transitive(fn):
+        for subset in ((0, 1, 2, 3), (0, 2, 4, 6), (0, 1, 4, 5)):
+            got = values(fn, groups.subset_orbit(groups.cyclic(8), subset), 8)
+            assert np.allclose(got, 2 * 4 / 8, atol=1e-9), (
+                f"C_8, S = {subset}: got {np.round(got, 4)}; a transitive group should give "
+                "the same value at every j")
+        return True
+
+    return run_check("10.3", support_statistic, [
+        Property("a single monomial gives 2·1[j ∈ S]", single_monomial,
+                 hint="expand y² = Σ_T Σ_T' x^T x^T' and use E[z^a He_2(z)] = 0, 0, 2 for a = 0, 1, 2"),
+        Property("exact for orbits of C_6, D_6 and a transposition", matches_quadrature,
+                 hint="only the diagonal T = T' survives; count the subsets of the orbit that contain j"),
+        Property("constant 2k/n for the transitive C_8", constant_for_transitive,
+                 hint="double counting: Σ_j c_j = k·|orbit|, and a transitive group makes c_j the same for all j"),
     ])

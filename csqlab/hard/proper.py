@@ -1,62 +1,67 @@
-"""Proper learning of GNNs is NP-hard: a reduction sketch with brute force on tiny
-instances (PAPER §4.6, lesson 10).
+"""Proper learning of GNNs is NP-hard: a small instance of the reduction (lesson 10b).
 
-The paper states that properly learning GNNs is NP-hard; its reduction is not known to us
-and is **not** reproduced here. This module computes **our sketch** of why such a statement
-holds: a GNN evaluated on a graph with one node (or on an edgeless graph, each node seeing
-only itself) is an ordinary network applied to the node's features, so any algorithm that
-properly learns the GNN class also trains the small network, and training small networks
-is NP-hard (Blum & Rivest 1992: deciding whether a 3-node threshold network — two hidden
-linear-threshold units and a threshold output unit — fits a labelled sample is
-NP-complete; later results do the same for ReLU networks).
+Kiani et al. (2024) state that properly learning GNNs is NP-hard; their reduction is not
+reproduced here. This module computes the course's route to such a statement, for one named
+class: message-passing GNNs ``f(A, X) = head(Σ_v φ(((A + I) X)_v))`` whose node map ``φ`` is
+two linear-threshold units and whose head is a threshold unit (:func:`threshold_gnn`). (For the
+class ``1ᵀσ(A X W) a`` of lesson 8 the route fails: on a one-node graph ``A X = 0``, so every
+graph gets the same output.)
 
-The instance map. A training instance is ``(x_t, y_t)``, ``x_t ∈ {0, 1}^d``,
-``y_t ∈ {0, 1}``. The GNN instance maps each sample to the one-node graph ``G_t`` with
-adjacency ``A = [0]`` and node features ``(x_t, 1)`` (the constant feature plays the role of
-the bias), with the same label. The GNN class is the message-passing network
-``f(A, X) = head(Σ_v node_mlp(((A + I) X)_v))`` (each node aggregates itself and its
-neighbours), :class:`csqlab.models.MessagePassingGNN` evaluated at ``A + I``, with
-``node_mlp = step(X̃ W)`` (two threshold units) and ``head`` a threshold of the two hidden
-bits. On one-node graphs ``(A + I) X = (x, 1)``, so ``f(G_t) = head(step(W·(x_t, 1)))`` is
-the 3-node network. Weights ↦ weights is a bijection between the two hypothesis classes,
-so the two instances have the same feasibility and the same optimal training error.
+Step 1, Blum and Rivest (1992). SET-SPLITTING — can the elements ``{0, …, n−1}`` be coloured
+with two colours so that no subset ``C_j`` of a given list is monochromatic? — is NP-complete,
+and maps to a training set in ``{0, 1}^n`` (:func:`splitting_training_set`): the origin is
+positive, each unit vector ``e_i`` negative, each indicator vector ``1_{C_j}`` positive. A
+3-node network with two threshold hidden units and output AND fits this set iff the instance
+has a splitting: the negatives rejected by hidden unit 1 form one colour class and no positive
+``1_{C_j}`` can have all its elements in it (a unit accepting 0 and rejecting every ``e_i``,
+``i ∈ C_j``, has ``b > 0``, ``w_i ≤ −b``, so ``w·1_{C_j} + b ≤ (1 − |C_j|) b ≤ 0``); conversely
+a splitting ``(S_1, S_2)`` gives the weights of :func:`splitting_network`. (Blum and Rivest
+also handle a general threshold output unit with extra points, not built here.)
 
-The brute force. Weights on a small integer grid (``weight_values``, default
-``{−2, …, 2}``), units ``1[w·x + b > 0]``. Hidden units are enumerated once, reduced to
-their distinct truth tables on the sample; then every ordered pair of hidden tables and
-every threshold output rule on two bits (from the same grid, reduced to distinct tables) is
-scored. :func:`brute_force_network` computes the hidden bits with numpy;
-:func:`brute_force_gnn` computes them by running the csqlab GNN on the one-node graphs,
-and checks the output rule by running the full GNN on the minimisers. The search space is
-``|grid|^{2(d+1)+3}``: exponential in ``d`` (no surprise for an NP-hard problem; the grid
-restriction is ours and makes the instances finite).
+Step 2, the instance map (:func:`instance_to_graphs`). Each point ``x_t`` becomes the one-node
+graph with adjacency ``[0]`` and node features ``(x_t, 1)``; at ``A + I`` the GNN computes
+``head(φ(x_t, 1))``, the 3-node network weight for weight, so the GNN training set has a
+consistent GNN of the class iff the network instance has a consistent network.
+
+Two independent deciders are computed: :func:`find_splitting` searches the colourings, and
+:func:`consistent_and_network` decides whether a consistent network with AND output exists by
+linear programming (scipy's HiGHS) over the ways of assigning the negative points to the unit
+that rejects them — it does not use the set structure at all. Both are exponential in ``n``,
+as one expects of an NP-complete problem; the complexity assumption that makes proper
+*PAC learning* hard is RP ≠ NP (Pitt and Valiant 1988).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import torch
+from scipy.optimize import linprog
 from torch import nn
 
 from csqlab import models as _models
-from csqlab.boolean import _check_int, _generator
+from csqlab.boolean import _check_int
 
 __all__ = [
-    "threshold_units",
     "with_constant_feature",
-    "planted_threshold_network",
     "threshold_network_predict",
-    "random_threshold_instance",
+    "AND_OUTPUT",
+    "check_splitting_instance",
+    "splitting_training_set",
+    "is_splitting",
+    "find_splitting",
+    "splitting_network",
+    "ConsistencyResult",
+    "consistent_and_network",
     "instance_to_graphs",
     "threshold_gnn",
-    "BruteForceResult",
-    "brute_force_network",
-    "brute_force_gnn",
-    "search_space_size",
 ]
+
+#: Output weights ``(a_1, a_2, a_0)`` of the AND unit ``1[h_1 + h_2 − 1.5 > 0]``.
+AND_OUTPUT = np.array([1.0, 1.0, -1.5])
 
 
 def _check_points(points) -> np.ndarray:
@@ -77,21 +82,6 @@ def _check_labels(labels, n_points: int) -> np.ndarray:
     return array.astype(bool)
 
 
-def _check_values(weight_values) -> np.ndarray:
-    values = np.asarray(weight_values, dtype=float)
-    if values.ndim != 1 or values.size < 1 or not np.all(np.isfinite(values)):
-        raise ValueError(f"weight_values must be a non-empty 1-D list of numbers, got {weight_values!r}")
-    return values
-
-
-def threshold_units(n_inputs: int, weight_values=(-2, -1, 0, 1, 2)) -> np.ndarray:
-    """Every weight vector of a threshold unit on the grid: rows ``(w_1..w_{n_inputs}, b)``,
-    shape ``(|grid|^{n_inputs+1}, n_inputs + 1)``; the unit computes ``1[w·x + b > 0]``."""
-    n_inputs = _check_int(n_inputs, "n_inputs", 1)
-    values = _check_values(weight_values)
-    return np.array(list(itertools.product(values, repeat=n_inputs + 1)))
-
-
 def with_constant_feature(points) -> np.ndarray:
     """``(x, 1)``: the constant feature that turns a bias into a weight."""
     points = np.asarray(points, dtype=float)
@@ -108,37 +98,122 @@ def threshold_network_predict(points, hidden_weights, output_weights) -> np.ndar
     return (hidden @ a[:2] + a[2] > 0).astype(int)
 
 
-def planted_threshold_network(d: int, weight_values=(-2, -1, 0, 1, 2), rng=None, *,
-                              seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A random 3-node network on the grid: ``(hidden_weights (2, d+1), output_weights (3,))``;
-    the output rule is AND, ``1[h_1 + h_2 − 1 > 0]`` (Blum & Rivest's output unit), whose
-    weights ``(1, 1, −1)`` lie on the default grid."""
-    d = _check_int(d, "d", 1)
-    values = _check_values(weight_values)
-    generator = _generator(rng, seed)
-    hidden = generator.choice(values, size=(2, d + 1))
-    return hidden, np.array([1.0, 1.0, -1.0])
+def check_splitting_instance(n_elements: int, subsets) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """Validate a SET-SPLITTING instance: ``n_elements >= 2`` and a non-empty list of subsets of
+    ``{0, …, n_elements − 1}``, each with at least two distinct elements. Returns
+    ``(n_elements, subsets as sorted tuples)``."""
+    n_elements = _check_int(n_elements, "n_elements", 2)
+    if isinstance(subsets, (str, bytes)) or not isinstance(subsets, Sequence) or not subsets:
+        raise ValueError(f"subsets must be a non-empty list of subsets, got {subsets!r}")
+    clean = []
+    for subset in subsets:
+        items = sorted({int(i) for i in subset})
+        if len(items) < 2 or items[0] < 0 or items[-1] >= n_elements:
+            raise ValueError(f"subsets must hold at least 2 elements of 0..{n_elements - 1}, "
+                             f"got {subset!r}")
+        clean.append(tuple(items))
+    return n_elements, tuple(clean)
 
 
-def random_threshold_instance(d: int, n_samples: int, planted: bool = True,
-                              weight_values=(-2, -1, 0, 1, 2), rng=None, *,
-                              seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A tiny training instance: ``n_samples`` distinct points of ``{0, 1}^d`` (uniformly, without
-    replacement) labelled by a planted grid network (``planted=True``: feasible) or by fair
-    coin flips (``planted=False``: often infeasible). Returns ``(points, labels)``."""
-    d = _check_int(d, "d", 1)
-    n_samples = _check_int(n_samples, "n_samples", 1)
-    if n_samples > 2**d:
-        raise ValueError(f"n_samples must be at most 2^d = {2**d} (distinct points), got {n_samples}")
-    generator = _generator(rng, seed)
-    codes = generator.choice(2**d, size=n_samples, replace=False)
-    points = ((codes[:, None] >> np.arange(d)) & 1).astype(float)
-    if planted:
-        hidden, output = planted_threshold_network(d, weight_values, generator)
-        labels = threshold_network_predict(points, hidden, output)
-    else:
-        labels = generator.integers(0, 2, size=n_samples)
+def splitting_training_set(n_elements: int, subsets) -> tuple[np.ndarray, np.ndarray]:
+    """Blum and Rivest's training set for a SET-SPLITTING instance: points in ``{0, 1}^n``,
+    the origin (label 1), the unit vectors ``e_0, …, e_{n−1}`` (label 0), then the indicator
+    vector of each subset (label 1). Returns ``(points (1 + n + m, n), labels)``."""
+    n_elements, subsets = check_splitting_instance(n_elements, subsets)
+    indicators = np.zeros((len(subsets), n_elements))
+    for row, subset in enumerate(subsets):
+        indicators[row, list(subset)] = 1.0
+    points = np.concatenate([np.zeros((1, n_elements)), np.eye(n_elements), indicators])
+    labels = np.concatenate([[1], np.zeros(n_elements, int), np.ones(len(subsets), int)])
     return points, labels
+
+
+def _check_split(split, n_elements: int) -> np.ndarray:
+    array = np.asarray(split)
+    if array.shape != (n_elements,) or not np.all((array == 0) | (array == 1)):
+        raise ValueError(f"split must be {n_elements} booleans (True: colour 1), got {split!r}")
+    return array.astype(bool)
+
+
+def is_splitting(n_elements: int, subsets, split) -> bool:
+    """Whether the colouring ``split`` (True: colour 1) leaves no subset monochromatic."""
+    n_elements, subsets = check_splitting_instance(n_elements, subsets)
+    split = _check_split(split, n_elements)
+    return all(0 < int(split[list(subset)].sum()) < len(subset) for subset in subsets)
+
+
+def find_splitting(n_elements: int, subsets) -> np.ndarray | None:
+    """A splitting by brute force over the ``2^(n−1)`` colourings with element 0 in colour 1
+    (swapping the colours maps splittings to splittings); ``None`` when there is none."""
+    n_elements, subsets = check_splitting_instance(n_elements, subsets)
+    for rest in itertools.product((True, False), repeat=n_elements - 1):
+        split = np.array((True, *rest))
+        if is_splitting(n_elements, subsets, split):
+            return split
+    return None
+
+
+def splitting_network(n_elements: int, split) -> np.ndarray:
+    """Hidden weights ``(2, n + 1)`` (rows ``(w_m, b_m)``) of the 3-node network that a
+    splitting ``(S_1, S_2)`` gives (with output :data:`AND_OUTPUT`): unit 1 has ``w_i = −1`` on
+    ``S_1``, ``w_i = n`` on ``S_2`` and ``b = 1/2``, unit 2 the same with the colours swapped.
+    Unit 1 rejects exactly the ``e_i`` with ``i ∈ S_1`` among the unit vectors and accepts the
+    origin and every subset meeting ``S_2``."""
+    n_elements = _check_int(n_elements, "n_elements", 2)
+    split = _check_split(split, n_elements)
+    first = np.where(split, -1.0, float(n_elements))
+    second = np.where(split, float(n_elements), -1.0)
+    return np.stack([np.append(first, 0.5), np.append(second, 0.5)])
+
+
+class ConsistencyResult(NamedTuple):
+    """Outcome of :func:`consistent_and_network`: ``hidden_weights`` ``(2, d + 1)`` of a
+    consistent network with output :data:`AND_OUTPUT` (``None`` when none exists),
+    ``n_assignments`` assignments of the negatives tried, ``n_lps`` linear programs solved."""
+
+    hidden_weights: np.ndarray | None
+    n_assignments: int
+    n_lps: int
+
+
+def _separating_unit(positives: np.ndarray, negatives: np.ndarray) -> np.ndarray | None:
+    """``(w, b)`` with ``w·x + b ≥ 1`` on ``positives`` and ``≤ −1`` on ``negatives`` (an LP;
+    strict separation of finite sets rescales to margin 1), or ``None`` when infeasible."""
+    rows = np.concatenate([-with_constant_feature(positives), with_constant_feature(negatives)])
+    result = linprog(np.zeros(rows.shape[1]), A_ub=rows, b_ub=-np.ones(len(rows)),
+                     bounds=[(None, None)] * rows.shape[1], method="highs")
+    if result.status == 0:
+        return result.x
+    if result.status == 2:
+        return None
+    raise RuntimeError(f"linprog failed: {result.message}")
+
+
+def consistent_and_network(points, labels) -> ConsistencyResult:
+    """Decide whether a 3-node network with two threshold hidden units and output AND fits
+    ``(points, labels)``. Such a network accepts a point iff both units do, so it fits iff the
+    negative points split into two groups ``N_1, N_2`` with each ``N_m`` strictly separable
+    from all positive points by a hyperplane; every assignment (up to swapping the units) is
+    tried, each group by one LP (results memoised). Returns :class:`ConsistencyResult`."""
+    points = _check_points(points)
+    labels = _check_labels(labels, points.shape[0])
+    positives, negatives = points[labels], points[~labels]
+    memo: dict[tuple[int, ...], np.ndarray | None] = {}
+
+    def unit(group: tuple[int, ...]):
+        if group not in memo:
+            memo[group] = _separating_unit(positives, negatives[list(group)])
+        return memo[group]
+
+    n_neg, tried = len(negatives), 0
+    for rest in itertools.product((0, 1), repeat=max(n_neg - 1, 0)):
+        sides = (0, *rest)[:n_neg]
+        tried += 1
+        first = unit(tuple(i for i in range(n_neg) if sides[i] == 0))
+        second = unit(tuple(i for i in range(n_neg) if sides[i] == 1)) if first is not None else None
+        if first is not None and second is not None:
+            return ConsistencyResult(np.stack([first, second]), tried, len(memo))
+    return ConsistencyResult(None, tried, len(memo))
 
 
 def instance_to_graphs(points) -> tuple[torch.Tensor, torch.Tensor]:
@@ -183,103 +258,3 @@ def threshold_gnn(hidden_weights, output_weights=None) -> _models.MessagePassing
         head = nn.Sequential(output, _Step())
     return _models.MessagePassingGNN(nn.Sequential(layer, _Step()), head=head,
                                      aggregation="sum", readout="sum")
-
-
-def _run_gnn(network, adjacency, features) -> np.ndarray:
-    eye = torch.eye(adjacency.shape[-1], dtype=adjacency.dtype)
-    with torch.no_grad():
-        return network(adjacency + eye, features).numpy()
-
-
-class BruteForceResult(NamedTuple):
-    """Outcome of a brute-force training run on the grid.
-
-    ``min_errors``: the optimal number of misclassified samples; ``feasible``: whether it is
-    0; ``n_optimal``: the number of (hidden table pair, output table) combinations reaching
-    it; ``best``: one optimal ``(hidden_weights (2, d+1), output_weights (3,))``;
-    ``n_hidden_tables``/``n_output_tables``: distinct truth tables enumerated.
-    """
-
-    min_errors: int
-    feasible: bool
-    n_optimal: int
-    best: tuple[np.ndarray, np.ndarray]
-    n_hidden_tables: int
-    n_output_tables: int
-
-
-def _output_rules(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct threshold rules on two bits from the grid: (tables (R, 4), weights (R, 3))."""
-    weights = np.array(list(itertools.product(values, repeat=3)))
-    inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-    tables = (inputs @ weights[:, :2].T + weights[:, 2] > 0).T  # (R, 4)
-    _, first = np.unique(tables, axis=0, return_index=True)
-    first = np.sort(first)
-    return tables[first], weights[first]
-
-
-def _search(hidden_bits: np.ndarray, units: np.ndarray, labels: np.ndarray,
-            values: np.ndarray) -> BruteForceResult:
-    """Score every pair of distinct hidden tables with every output rule. ``hidden_bits``:
-    (N, U) bits of all grid units on the sample."""
-    tables, first = np.unique(hidden_bits.T, axis=0, return_index=True)  # (H, N)
-    rule_tables, rule_weights = _output_rules(values)
-    h1 = tables[:, None, :].astype(int)
-    h2 = tables[None, :, :].astype(int)
-    code = 2 * h1 + h2  # (H, H, N): index into a rule's 4-entry table
-    best_errors, n_optimal, best = None, 0, None
-    for r, table in enumerate(rule_tables):
-        errors = (table[code] != labels).sum(axis=2)  # (H, H)
-        low = int(errors.min())
-        if best_errors is None or low < best_errors:
-            best_errors, n_optimal = low, 0
-            i, j = np.unravel_index(int(np.argmin(errors)), errors.shape)
-            best = (np.stack([units[first[i]], units[first[j]]]), rule_weights[r])
-        if low == best_errors:
-            n_optimal += int((errors == low).sum())
-    return BruteForceResult(best_errors, best_errors == 0, n_optimal, best, len(tables),
-                            len(rule_tables))
-
-
-def brute_force_network(points, labels, weight_values=(-2, -1, 0, 1, 2)) -> BruteForceResult:
-    """Train the 3-node threshold network on ``(points, labels)`` by exhaustive search over the
-    weight grid (hidden bits by numpy). Returns :class:`BruteForceResult`."""
-    points = _check_points(points)
-    labels = _check_labels(labels, points.shape[0])
-    values = _check_values(weight_values)
-    units = threshold_units(points.shape[1], values)
-    hidden_bits = with_constant_feature(points) @ units.T > 0
-    return _search(hidden_bits, units, labels, values)
-
-
-def brute_force_gnn(adjacency, features, labels, weight_values=(-2, -1, 0, 1, 2)
-                    ) -> BruteForceResult:
-    """Train the GNN of :func:`threshold_gnn` on graphs ``(A, X)`` (from
-    :func:`instance_to_graphs`) by exhaustive search over the same grid: the hidden bits of
-    every grid unit come from one run of the csqlab GNN (all units as one wide node MLP,
-    pooled by the sum readout), and the optimum found is re-checked by running the full GNN
-    (hidden pair + head) on the graphs."""
-    adjacency = torch.as_tensor(adjacency, dtype=torch.float64)
-    features = torch.as_tensor(features, dtype=torch.float64)
-    if adjacency.ndim != 3 or features.ndim != 3 or adjacency.shape[1] != 1:
-        raise ValueError("adjacency and features must be batches of one-node graphs, shapes "
-                         "(N, 1, 1) and (N, 1, d + 1)")
-    labels = _check_labels(labels, features.shape[0])
-    values = _check_values(weight_values)
-    units = threshold_units(features.shape[-1] - 1, values)
-    hidden_bits = _run_gnn(threshold_gnn(units), adjacency, features) > 0.5
-    result = _search(hidden_bits, units, labels, values)
-    hidden, output = result.best
-    predictions = _run_gnn(threshold_gnn(hidden, output), adjacency, features)
-    recomputed = int((predictions.reshape(-1).astype(bool) != labels).sum())
-    if recomputed != result.min_errors:  # the head must score what the search scored
-        raise RuntimeError(f"GNN re-check disagrees: {recomputed} vs {result.min_errors} errors")
-    return result
-
-
-def search_space_size(d: int, n_values: int = 5) -> int:
-    """Number of weight settings of the 3-node network on a grid of ``n_values`` values:
-    ``n_values^{2(d+1) + 3}``."""
-    d = _check_int(d, "d", 1)
-    n_values = _check_int(n_values, "n_values", 1)
-    return n_values ** (2 * (d + 1) + 3)

@@ -82,16 +82,6 @@ KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
     ('08_gnn_lower_bounds.ipynb', 'cell-16', 'cell-length', None),  # cell 16
     ('08_gnn_lower_bounds.ipynb', 'cell-31', 'repo-reference', 'PAPER §4.7'),  # cell 31
     ('08_gnn_lower_bounds.ipynb', 'cell-43', 'repo-reference', 'PAPER §4.1'),  # cell 43
-    # 10_invariant_polynomials.ipynb
-    ('10_invariant_polynomials.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.5'),  # cell 2
-    ('10_invariant_polynomials.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.6'),  # cell 2
-    ('10_invariant_polynomials.ipynb', 'cell-14', 'cell-length', None),  # cell 14
-    ('10_invariant_polynomials.ipynb', 'cell-16', 'cell-length', None),  # cell 16
-    ('10_invariant_polynomials.ipynb', 'cell-19', 'cell-length', None),  # cell 19
-    ('10_invariant_polynomials.ipynb', 'cell-21', 'cell-length', None),  # cell 21
-    ('10_invariant_polynomials.ipynb', 'cell-28', 'repo-reference', 'PAPER §4.7'),  # cell 28
-    ('10_invariant_polynomials.ipynb', 'cell-30', 'repo-reference', 'PAPER §4.6'),  # cell 30
-    ('10_invariant_polynomials.ipynb', 'cell-35', 'repo-reference', 'PAPER notes'),  # cell 35
     # 11_watching_gd_fail.ipynb
     ('11_watching_gd_fail.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.7'),  # cell 2
     ('11_watching_gd_fail.ipynb', 'cell-08', 'repo-reference', 'PAPER §4.7'),  # cell 8
