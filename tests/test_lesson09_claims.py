@@ -12,6 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 import torch
+from lesson_shape import check_lesson_shape
 
 import csqlab
 from csqlab import groups
@@ -157,20 +158,8 @@ def test_no_internal_citations_and_our_check_is_called_ours():
 
 def test_shape_opening_question_summary_questions_and_length():
     """Opens with its question; closes with a summary and 2-4 questions whose model answers
-    exist in notes/understanding.md; markdown at most 2,000 words."""
-    markdown = _cells("markdown")
-    assert "**The question of this lesson:**" in markdown[0]
-    closing = next(m for m in markdown if "## Check your understanding" in m)
-    assert "## Summary" in closing
-    questions = re.findall(r"^\d\. ", closing.split("## Check your understanding")[1], re.M)
-    assert 2 <= len(questions) <= 4
-    answers = (NOTES / "understanding.md").read_text()
-    section = answers.split("## Lesson 9 — Lower bounds for CNNs and frame-averaged networks")[1]
-    section = section.split("\n## ")[0]
-    assert len(re.findall(r"^\*\*\d\. ", section, re.M)) == len(questions)
-    assert "understanding.md#lesson-9--lower-bounds-for-cnns-and-frame-averaged-networks" in closing
-    words = sum(len(m.split()) for m in markdown)
-    assert words <= 2000, words
+    exist in notes/understanding.md; markdown at most 2,000 words (1975 today)."""
+    check_lesson_shape(NOTEBOOK, "Lesson 9 — Lower bounds for CNNs and frame-averaged networks")
 
 
 def test_permutation_subgroups_not_every_permutation_group():

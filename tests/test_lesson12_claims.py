@@ -15,6 +15,7 @@ import nbformat
 import numpy as np
 import pytest
 import torch
+from lesson_shape import check_lesson_shape
 
 import csqlab
 from csqlab import boolean, bounds, groups, models
@@ -402,17 +403,8 @@ def test_shape_opening_question_closing_questions_length_and_no_internal_citatio
     notes/understanding.md; markdown at most 2,000 words; no PAPER/BACKGROUND citation; the
     rubric lives in notes/capstone-rubric.md and covers the six exercises; code cells at most
     15 lines."""
+    check_lesson_shape(NOTEBOOK, "Lesson 12 — Capstone: a hard invariant family for a group of your own")
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    markdown = [c.source for c in cells if c.cell_type == "markdown"]
-    assert "**The question of this lesson:**" in markdown[0]
-    closing = next(m for m in markdown if "## Check your understanding" in m)
-    assert "## Summary" in closing
-    questions = re.findall(r"^\d\. ", closing.split("## Check your understanding")[1], re.M)
-    assert 2 <= len(questions) <= 4
-    section = (NOTES / "understanding.md").read_text().split(
-        "## Lesson 12 — Capstone: a hard invariant family for a group of your own")[1].split("\n## ")[0]
-    assert len(re.findall(r"^\*\*\d\. ", section, re.M)) == len(questions)
-    assert sum(len(m.split()) for m in markdown) <= 2000
     assert not re.search(r"PAPER|BACKGROUND", "\n".join(c.source for c in cells))
     rubric = (NOTES / "capstone-rubric.md").read_text()
     rows = re.findall(r"^\| (12\.\d|interpretation)[^|]*\| (\d+) \|", rubric, re.M)
