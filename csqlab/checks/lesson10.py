@@ -18,6 +18,14 @@ from csqlab.gaussian import gauss_hermite_rule
 _TOLERANCE = 1e-10
 
 
+def _product_rule(n_nodes: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """The tensor-product Gauss–Hermite rule on ``R^dim``: nodes ``(n_nodes^dim, dim)`` and
+    weights; exact for polynomials of degree ``≤ 2 n_nodes − 1`` in each variable."""
+    nodes, weights = gauss_hermite_rule(n_nodes)
+    index = np.array(np.unravel_index(np.arange(n_nodes**dim), (n_nodes,) * dim)).T
+    return nodes[index], np.prod(weights[index], axis=1)
+
+
 def _library():
     from csqlab.hard import polynomials
 
@@ -53,9 +61,7 @@ def ex10_1(orbit_sum):
         return True
 
     def unit_norm(fn):
-        nodes, weights = gauss_hermite_rule(2)  # exact for multilinear squares
-        index = (np.arange(2**6)[:, None] >> np.arange(6)) & 1
-        points, node_weights = nodes[index], np.prod(weights[index], axis=1)
+        points, node_weights = _product_rule(2, 6)  # exact for multilinear squares
         orbit = groups.subset_orbit(groups.cyclic(6), (0, 1, 3))
         values = np.asarray(fn(points, orbit), dtype=float)
         norm_squared = float(node_weights @ values**2)
@@ -140,9 +146,7 @@ def ex10_2(support_query):
 def _support_statistic_by_quadrature(orbit: np.ndarray, n: int) -> np.ndarray:
     """``E[p_S(x)² He_2(x_j)]`` for every ``j``, by the 3-point Gauss–Hermite rule on all
     ``3^n`` nodes: exact, since the integrand has degree ≤ 4 in each variable."""
-    nodes, weights = gauss_hermite_rule(3)
-    index = np.array(np.unravel_index(np.arange(3**n), (3,) * n)).T
-    points, node_weights = nodes[index], np.prod(weights[index], axis=1)
+    points, node_weights = _product_rule(3, n)
     p = sum(np.prod(points[:, list(T)], axis=1) for T in orbit) / math.sqrt(len(orbit))
     return node_weights @ (p[:, None] ** 2 * (points**2 - 1))
 
