@@ -13,6 +13,7 @@ import nbformat
 import numpy as np
 import pytest
 import torch
+from lesson_shape import check_lesson_shape
 
 from csqlab import bounds, groups
 from csqlab.gaussian import gauss_hermite_rule
@@ -185,23 +186,10 @@ def test_no_internal_citations():
     assert not re.search(r"PAPER|BACKGROUND", "\n".join(_cells()))
 
 
-def test_shape_opening_question_summary_questions_and_length():
-    """Opens with its question; closes with a summary and 2-4 questions whose model answers
-    exist in notes/understanding.md; markdown at most 2,000 words; the derivation exercise
-    has a written solution in notes/answers.md."""
-    markdown = _cells("markdown")
-    assert "**The question of this lesson:**" in markdown[0]
-    closing = next(m for m in markdown if "## Check your understanding" in m)
-    assert "## Summary" in closing
-    questions = re.findall(r"^\d\. ", closing.split("## Check your understanding")[1], re.M)
-    assert 2 <= len(questions) <= 4
-    section = (NOTES / "understanding.md").read_text().split("## Lesson 10 — Invariant polynomials")[1]
-    section = section.split("\n## ")[0]
-    assert len(re.findall(r"^\*\*\d\. ", section, re.M)) == len(questions)
-    assert "understanding.md#lesson-10--invariant-polynomials" in closing
+def test_shape_and_written_solution():
+    """The shared lesson shape; the derivation exercise has its written solution in answers.md."""
+    check_lesson_shape(NOTEBOOK, "Lesson 10 — Invariant polynomials")
     assert "## Exercise 10.3: what y squared sees of an orbit sum" in (NOTES / "answers.md").read_text()
-    words = sum(len(m.split()) for m in markdown)
-    assert words <= 2000, words
 
 
 def test_understanding_q1_small_orbit_of_c8():
