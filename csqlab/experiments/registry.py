@@ -15,6 +15,7 @@ from csqlab.experiments.figures import (
     _figure_size_sweep,
     _figure_sparse_parity,
 )
+from csqlab.experiments.scaling import figure_samples_to_success, scaling_configs
 from csqlab.experiments.sweeps import best_over_learning_rates
 
 # --------------------------------------------------------------------------- named experiments
@@ -62,6 +63,16 @@ def _protocol_configs(model: str, family: str, group: str, sizes: dict, width: C
             for size in sizes[mode] for lr in rates]
 
 _SIZES = {"quick": (8, 16, 32), "full": (8, 16, 24, 32, 48)}
+
+WIDTH_RULES: dict[str, Callable[[int], int]] = {
+    "gnn-degree-parity": lambda n: 2 * n,
+    "gnn-hidden-planes": lambda d: 16,
+    "cnn-hidden-planes": lambda n: 16,
+    "frame-averaged-parities": lambda n: 2 * n * 2**4,
+    "invariant-polynomials": lambda d: 64,
+    "sparse-parity": lambda n: 128,
+}
+"""The student width of each size-sweep experiment as a function of its size."""
 _STEPS = {"quick": 300, "full": 1000}
 
 EXPERIMENTS: dict[str, ExperimentSpec] = {}
@@ -87,28 +98,30 @@ _register(_size_sweep(
     "gnn-degree-parity", "GNN on degree-histogram parities (PAPER §4.1)", "§4.1",
     "Message-passing GNN students (node MLP 1 → 2n → 2n, head 2n → 2n → 1: about twice the "
     "teacher's 4n² parameters) learning a degree-histogram parity on directed G(n, 1/2).",
-    "gnn", "degree-parity", "symmetric", lambda n: 2 * n, 2, "n (nodes)"))
+    "gnn", "degree-parity", "symmetric", WIDTH_RULES["gnn-degree-parity"], 2, "n (nodes)"))
 _register(_size_sweep(
     "gnn-hidden-planes", "GNN with Gaussian node features, hidden planes (PAPER §4.2)", "§4.2",
     "ShallowGNN students of width 16 (the teacher has 2k = 8 units, k = 4) on per-node hidden "
     "planes, one 6-node graph, node features in R^d.",
-    "shallow-gnn", "gnn-planes", "symmetric", lambda d: 16, 4, "d (feature dimension)"))
+    "shallow-gnn", "gnn-planes", "symmetric", WIDTH_RULES["gnn-hidden-planes"], 4,
+    "d (feature dimension)"))
 _register(_size_sweep(
     "cnn-hidden-planes", "CNN on cyclically averaged hidden planes (PAPER §4.3)", "§4.3",
     "Circular CNN students (the group-averaged network over C_n, width 16; the teacher has "
     "2k = 8 filters, k = 4), Gaussian inputs in R^n.",
-    "group-averaged", "cnn-planes", "cyclic", lambda n: 16, 4))
+    "group-averaged", "cnn-planes", "cyclic", WIDTH_RULES["cnn-hidden-planes"], 4))
 _register(_size_sweep(
     "frame-averaged-parities", "Frame-averaged MLP on orbit-averaged parities of ReLUs "
     "(PAPER §4.4)", "§4.4",
     "Frame-averaged MLP students (canonicalisation frame of C_n, one hidden layer of 2·n·2^k "
     "units, twice the teacher's n·2^k, k = 4) on C_n-orbit-averaged parities of ReLUs.",
-    "frame-mlp", "frame-parities", "cyclic", lambda n: 2 * n * 2**4, 4))
+    "frame-mlp", "frame-parities", "cyclic", WIDTH_RULES["frame-averaged-parities"], 4))
 _register(_size_sweep(
     "invariant-polynomials", "DeepSets on set monomials (PAPER §4.5, set variant)", "§4.5",
     "ReLU DeepSets students (width 64) on f_S(X) = n^{-1/2} Σ_i Π_{j∈S} X_ij with 8 rows, "
     "|S| = k = 3, features in R^d.",
-    "deepsets", "set-monomials", "symmetric", lambda d: 64, 3, "d (feature dimension)"))
+    "deepsets", "set-monomials", "symmetric", WIDTH_RULES["invariant-polynomials"], 3,
+    "d (feature dimension)"))
 _FIXED_STEPS = {"quick": 600, "full": 2000}
 _FIXED_RATES = {"quick": (3e-3,)}
 _register(ExperimentSpec(
@@ -126,12 +139,20 @@ _register(ExperimentSpec(
     "sparse-parity", "Contrast: sparse parities are learned in n^O(k) steps", "contrast",
     "A width-128 MLP learning a 3-sparse parity on {±1}^n with online Adam (lr 3e-3): a "
     "plateau, then a sudden drop (Barak et al. 2022). Step budgets stay below 2^n.",
-    lambda mode: [Experiment("mlp", "sparse-parity", "trivial", n, 128, degree=3, lr=3e-3,
+    lambda mode: [Experiment("mlp", "sparse-parity", "trivial", n,
+                             WIDTH_RULES["sparse-parity"](n), degree=3, lr=3e-3,
                              batch=128, steps=800 if mode == "quick" else 2000,
                              n_test=1024 if mode == "quick" else 2048,
                              seeds=QUICK_SEEDS if mode == "quick" else FULL_SEEDS, eval_every=20)
                   for n in ((16, 24, 32, 40) if mode == "quick" else (16, 24, 32, 40, 48))],
     lambda records, title: _figure_sparse_parity(records, title)))
+_register(ExperimentSpec(
+    "steps-to-success", "Samples to test MSE <= 0.1 against size", "scaling",
+    "Online Adam students at growing sizes with budgets that grow with the size and four "
+    "learning rates: fresh samples to reach test MSE <= 0.1, censored runs as '> budget'; "
+    "fixed-k sparse parities next to families whose k grows with the size.",
+    scaling_configs, lambda records, title: figure_samples_to_success(records, title)))
+
 
 def figure_final_losses(records_by_name: dict, columns: int = 3):
     """One panel per experiment: final test MSE against size at the best learning rate
