@@ -6,12 +6,16 @@ by hand with a matrix of all parities.
 """
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.linalg
+from lesson_shape import check_lesson_shape
 
 from csqlab import adversary, boolean, bounds
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "lessons" / "03_counting_lemma.ipynb"
 
 N_BITS = 10
 PARITIES = scipy.linalg.hadamard(1 << N_BITS).astype(float)  # row S is χ_S (csqlab order)
@@ -217,3 +221,56 @@ def test_section6_elimination_recovers_the_secret_from_70_samples():
     labels = np.prod(x[:, list(secret)], axis=1)
     fit = boolean.learn_parity_by_elimination(x, labels)
     assert fit.subset == secret and fit.unique
+
+
+# --------------------------------------------- check your understanding (notes/understanding.md)
+
+
+def test_shape_opening_question_summary_questions_and_length():
+    check_lesson_shape(NOTEBOOK, "Lesson 3 — The counting lemma")
+
+
+def test_understanding_q1_bessel_allows_69_and_the_bent_mixture_takes_64():
+    """Q1: 1/τ² = 69.4 at τ = 0.12; a bent mixture on 2k coordinates sees 4^k parities at
+    2^{-k}: k = 3 is the largest with 2^{-k} > τ; 64 removed first; ⌈1023/69⌉ = 15 ≤ 24."""
+    tolerance = 0.12
+    assert round(1 / tolerance**2, 1) == 69.4 and math.floor(1 / tolerance**2) == 69
+    assert 2.0**-3 > tolerance > 2.0**-4
+    for k, seen in [(3, 64), (4, 0)]:
+        query = boolean.bent_on_cube(range(2 * k), N_BITS)
+        assert int(np.sum(np.abs(PARITIES @ query / (1 << N_BITS)) > tolerance)) == seen
+    game = adversary.AdversaryGame.parities(N_BITS, tolerance=tolerance)
+    game.play(adversary.query_bent_cosets, max_queries=1100)
+    removed = [a.n_consistent - b.n_consistent for a, b in zip(game.history, game.history[1:], strict=False)]
+    assert game.m - game.history[0].n_consistent == 64 and max(removed, default=0) <= 69
+    assert math.ceil(1023 / 69) == 15 <= game.n_queries == 24
+
+
+def test_understanding_q2_the_shared_part_adversary_removes_at_most_23_members():
+    """Q2: answering √γ E[h] is legal for all but < (1−γ)/τ² = 23.75 members at τ = 0.2
+    (checked on the lesson's query, the constant, 200 random and 50 aimed queries); the
+    constant query's truth √γ = 0.224 > τ, so 0 is not always legal; ⌈254/23⌉ = 12."""
+    family, tolerance = shifted_family(), 0.2
+    rng = np.random.default_rng(5)
+    aimed = [np.sign(family[rng.choice(255, size=rng.integers(1, 9), replace=False)].sum(axis=0) + 0.5)
+             for _ in range(50)]
+    queries = [np.sign(family[:5].sum(axis=0)), np.ones(256)] + aimed + [
+        rng.uniform(-1, 1, size=256) for _ in range(200)]
+    for query in queries:
+        truth = family @ query / 256
+        shared = math.sqrt(GAMMA) * query.mean()
+        assert int(np.sum(np.abs(truth - shared) > tolerance)) < (1 - GAMMA) / tolerance**2
+    assert round((1 - GAMMA) / tolerance**2, 2) == 23.75
+    assert round(math.sqrt(GAMMA), 3) == 0.224 > tolerance
+    assert math.ceil(254 / 23) == 12 and round(math.sqrt(2 * (1 - GAMMA)), 3) == 1.378
+
+
+def test_understanding_q3_one_flipped_label_breaks_elimination():
+    """Q3: with one of the 70 labels flipped the system is inconsistent and the subset is wrong."""
+    rng = np.random.default_rng(7)
+    secret = (2, 3, 11, 19, 23, 31, 42, 47)
+    x = boolean.random_cube_points(50, 70, rng)
+    labels = np.prod(x[:, list(secret)], axis=1)
+    labels[0] *= -1
+    fit = boolean.learn_parity_by_elimination(x, labels)
+    assert not fit.consistent and fit.subset != secret

@@ -5,15 +5,18 @@ learning rate 0.2, 100 steps; targets x1·x2 (degree 2) and x1···x10 (degree 
 """
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
+from lesson_shape import check_lesson_shape
 
 from csqlab import bounds, oracles
-from csqlab.boolean import cube, fourier_coefficients, parity, subset_to_mask
+from csqlab.boolean import cube, fourier_coefficients, mask_to_subset, parity, subset_to_mask
 from csqlab.training import gd
 
 N, WIDTH, TOLERANCE, LR, STEPS = 10, 16, 0.01, 0.2, 100
+NOTEBOOK = Path(__file__).resolve().parents[1] / "lessons" / "04_gd_is_csq.ipynb"
 CUBE = oracles.Cube(N)
 LOW = (0, 1)
 HIGH = tuple(range(N))
@@ -121,3 +124,52 @@ def test_section5_thresholds(width, steps, expected):
 
     assert exceeds(expected) and not exceeds(expected - 1)
     assert gd.hard_dimension_for_budget(steps, lambda n: width * (n + 2) + 1, TOLERANCE) == expected
+
+
+# --------------------------------------------- check your understanding (notes/understanding.md)
+
+
+def test_shape_opening_question_summary_questions_and_length():
+    check_lesson_shape(NOTEBOOK, "Lesson 4 — Gradient descent is a CSQ algorithm")
+
+
+@pytest.mark.parametrize("subset", [LOW, HIGH])
+def test_understanding_q1_the_177_zero_correlations_are_first_layer_and_constant(start, subset):
+    """Q1: the 176 first-layer query functions (w then b) are identically 0 at a = 0, the c
+    query is the constant 1 (mean of χ_S is 0); only the 16 readout queries can be non-zero."""
+    points = cube(N, np.float64)
+    _, gradients = gd.per_example_gradients(start, points)  # (2^n, p), parameter order w, b, a, c
+    assert gradients.shape == (2**N, 193)
+    assert np.all(gradients[:, :WIDTH * (N + 1)] == 0) and np.all(gradients[:, -1] == 1)
+    assert np.mean(parity(subset, points)) == 0
+    correlations = gd.gradient_as_queries(start, oracles.ExactOracle(CUBE, target(subset))).true_correlations
+    zero = np.flatnonzero(correlations == 0)
+    assert len(zero) == 177
+    assert zero.tolist() == list(range(WIDTH * (N + 1))) + [192]
+
+
+def test_understanding_q2_asking_every_parity_singles_out_the_target():
+    """Q2: through the zero adversary with τ = 0.01, the query χ_S answers ≥ 1 − τ for the
+    target and 0 for each of the other 1023 subsets; GD's largest correlation is 0.0022 < τ."""
+    oracle = oracles.AdversarialOracle(CUBE, target(HIGH), TOLERANCE)
+    answers = np.array([oracle.csq(lambda x, m=m: parity(mask_to_subset(m), x)) for m in range(2**N)])
+    assert answers[subset_to_mask(HIGH, N)] >= 1 - TOLERANCE
+    assert np.count_nonzero(answers) == 1 and oracle.n_queries == 2**N
+    start = gd.two_layer_network(N, WIDTH, zero_output=True, seed=0)
+    largest = gd.gradient_as_queries(start, oracles.ExactOracle(CUBE, target(HIGH))).max_abs_correlation
+    assert round(largest, 4) == 0.0022 < TOLERANCE
+
+
+def test_understanding_q3_budget_grows_linearly_requirement_doubles():
+    """Q3: p(30) = 513, p(31) = 529; at 1000 steps n = 33 needs 4.29e5 > budget 561,000 fails
+    and n = 34 needs 8.59e5 > 577,000 holds; log2 10 = 3.32."""
+    def p(n):
+        return WIDTH * (n + 2) + 1
+
+    def required(n):
+        return bounds.counting_lemma(TOLERANCE, 0.0, m=2**n).min_queries
+
+    assert (p(30), p(31)) == (513, 529)
+    assert f"{required(33):.3g}" == "4.29e+05" and 1000 * p(33) == 561_000 > required(33)
+    assert f"{required(34):.3g}" == "8.59e+05" and 1000 * p(34) == 577_000 < required(34)
+    assert round(float(np.log2(10)), 2) == 3.32

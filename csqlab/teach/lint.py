@@ -71,11 +71,6 @@ _NOTES_CITATION = re.compile(r"\b(PAPER|BACKGROUND)(?:\.md)?\s*(§\s*[\d.]*\d|no
 # detail); the detail is the reference as written for ``repo-reference`` and ``None`` for
 # ``cell-length``. Delete an entry once its cell is fixed (a stale entry is reported).
 KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
-    # 03_counting_lemma.ipynb
-    ('03_counting_lemma.ipynb', 'cell-13', 'cell-length', None),  # cell 13
-    ('03_counting_lemma.ipynb', 'cell-31', 'cell-length', None),  # cell 31
-    # 04_gd_is_csq.ipynb
-    ('04_gd_is_csq.ipynb', 'cell-03', 'cell-length', None),  # cell 3
     # 08_gnn_lower_bounds.ipynb
     ('08_gnn_lower_bounds.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.1'),  # cell 2
     ('08_gnn_lower_bounds.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.2'),  # cell 2
