@@ -312,7 +312,8 @@ def _check_nonzero(terms: np.ndarray, what: str, reason: str) -> float:
 def _zero_reason(k: int, name: str) -> str:
     parity_part = "even" if k % 2 == 0 else "odd"
     return (f"the {parity_part} part of activation {name!r} is a polynomial of degree < k = {k} "
-            "(BACKGROUND §8.1: ReLU needs k = 1 or even k; sigmoid and tanh need odd k)")
+            "and the parity of k units keeps only the Hermite components of degree >= k with the "
+            "parity of k; so ReLU (t/2 + |t|/2) needs k = 1 or even k, sigmoid and tanh need odd k")
 
 
 def _named_activation(activation) -> str | None:
@@ -677,7 +678,7 @@ def hidden_plane_norm_squared(k: int) -> float:
     return _check_nonzero(terms, f"the hidden-plane function with k = {k}",
                           "ReLU = t/2 + |t|/2 and for odd k ≥ 3 the |t| terms cancel in pairs "
                           "(θ_{m+k} = −θ_m with the opposite sign) and the linear ones sum to 0; "
-                          "use even k (BACKGROUND §3.1, §8.1)")
+                          "use k = 1 or an even k, where the |t| terms add up instead")
 
 
 def hidden_plane_function(s, t, k: int) -> np.ndarray:
