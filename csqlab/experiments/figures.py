@@ -32,7 +32,7 @@ def _figure_size_sweep(records: list[dict], title: str, size_name: str = "n"):
         seeds = sorted({r["seed"] for r in rows})
         table = {(r["seed"], r["step"]): r["test_loss"] for r in rows}
         curves[size] = np.array([[table[(s, t)] for t in steps] for s in seeds])
-    plotting.plot_loss_curves(steps, curves, ax=left, size_name=size_name,
+    plotting.plot_loss_curves(steps, curves, ax=left, size_name=size_name.split()[0],
                               title="Test MSE during training (best learning rate)")
     top = max(1.6, min(3.0, 1.1 * max(float(c[:, 1:].mean(axis=0).max()) if c.shape[1] > 1
                                        else 1.0 for c in curves.values())))
@@ -45,7 +45,7 @@ def _figure_size_sweep(records: list[dict], title: str, size_name: str = "n"):
                             if x["config_hash"] == r["config_hash"] and x["step"] == r["step"]])
                   for r in rows]
         plotting.plot_final_loss_vs_size(sizes, finals, ax=right, label=f"lr = {lr:g}",
-                                         xlabel=f"input size {size_name}",
+                                         xlabel=f"size {size_name}",
                                          title="Final test MSE against size")
     right.set_ylim(0.0, max(1.6, right.get_ylim()[1]))
     figure.suptitle(title)

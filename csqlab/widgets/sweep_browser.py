@@ -1,7 +1,7 @@
 """Browse the cached training sweeps (lesson 11).
 
 The results shipped in ``csqlab/data`` (:func:`csqlab.experiments.data.load_cached`) hold every seed,
-learning rate and size of each experiment (PAPER §4.7 protocol, **ours**). The browser picks
+learning rate and size of each experiment (our experiment protocol, lessons/notes/proof-maps.md). The browser picks
 an experiment, a learning rate (or "best": the lowest final test MSE per size) and the
 variant (online or fixed training set), and shows the test MSE during training per size
 and the final test MSE against size with the trivial line at 1.
@@ -95,12 +95,14 @@ def draw_sweep(state: SweepState, figure=None):
 
     figure = Figure(figsize=(10, 4)) if figure is None else figure
     left, right = figure.subplots(1, 2)
-    plotting.plot_loss_curves(list(state.steps), state.curves, ax=left,
+    size_name = experiments.EXPERIMENTS[state.name].size_name
+    plotting.plot_loss_curves(list(state.steps), state.curves, ax=left, size_name=size_name.split()[0],
                               title=f"Test MSE during training ({state.variant})")
     left.set_ylim(0.0, 1.6)
     finals = [state.curves[size][:, -1] for size in state.sizes]
     label = "best lr per size" if state.lr == BEST else f"lr = {state.lr:g}"
     plotting.plot_final_loss_vs_size(list(state.sizes), finals, ax=right, label=label,
+                                     xlabel=f"size {size_name}",
                                      title="Final test MSE against size")
     right.set_ylim(0.0, 1.6)
     figure.suptitle(f"{state.name} (cached {state.mode} sweep)")
