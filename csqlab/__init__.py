@@ -11,7 +11,7 @@ The library behind the notebooks in ``lessons/``. Each module is one idea:
 * :mod:`csqlab.adversary` — the adversary game of lesson 3
 * :mod:`csqlab.hard`     — the hard families, each with its bound curve
 * :mod:`csqlab.training` — gradient descent as CSQ queries, the online loop, the students
-* :mod:`csqlab.experiments` — the experiments of PAPER §4, their cache and figures
+* :mod:`csqlab.experiments` — the experiments of the paper's results, their cache and figures
 
 The layers and every module's purpose: CONTRIBUTING.md, "Architecture".
 

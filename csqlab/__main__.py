@@ -1,6 +1,6 @@
 """Command line: ``python -m csqlab reproduce NAME [--full] [--out DIR]``.
 
-* ``python -m csqlab reproduce --list`` — the experiments (PAPER §4.1–4.5 and the
+* ``python -m csqlab reproduce --list`` — the experiments (Theorems A–D and the invariant polynomials and the
   contrasts of lesson 11), with the result each serves;
 * ``python -m csqlab reproduce NAME`` — quick mode (under a minute on two cores): runs the
   sweep (finished runs cached in ``DIR/cache``, so an interrupted run resumes), writes
@@ -23,7 +23,7 @@ A cache entry that fails to parse or verify its checksum is reported on stderr
 directory that cannot take files stops the command before any training (``error: ...``,
 exit status 1), and so do runs that failed on a cluster (after every other run is stored).
 
-The training protocol is ours (PAPER §4.7): the paper's exact settings are unknown.
+The training protocol is ours (lessons/notes/proof-maps.md, the experiment protocol): the paper does not give its settings.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import warnings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m csqlab",
-                                     description="csqlab experiments (PAPER §4.7 protocol, ours)")
+                                     description="csqlab experiments (our experiment protocol, lessons/notes/proof-maps.md)")
     commands = parser.add_subparsers(dest="command", required=True)
     reproduce = commands.add_parser("reproduce", help="run an experiment and write its figure")
     reproduce.add_argument("name", nargs="?", help="experiment name (see --list)")

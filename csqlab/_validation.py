@@ -1,6 +1,6 @@
 """Argument checks shared by the library's public functions.
 
-Validate at the public boundary, trust inside (STYLE.md): every error names the
+Validate at the public boundary, trust inside (CONTRIBUTING.md): every error names the
 argument and what was expected, e.g. ``ValueError("n must be an integer >= 1, got 0")``.
 """
 

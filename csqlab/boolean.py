@@ -24,7 +24,7 @@ below computes ``H_n f`` in ``n`` vectorised butterfly passes (``O(n·2^n)``), i
 Facts the course checks from here: parities are orthonormal (``E[χ_S χ_T] = 1[S = T]``),
 Parseval ``E[f²] = Σ_S f̂(S)²``, Majority's Fourier weights, and that a parity is learnt
 from ``n + O(1)`` samples by Gaussian elimination over GF(2) — an algorithm no SQ learner
-can simulate (lesson 11, BACKGROUND §4.1).
+can simulate (lesson 11, Gaussian elimination over GF(2)).
 """
 
 from __future__ import annotations
@@ -616,7 +616,7 @@ def learn_parity_by_elimination(x, y) -> ParityFit:
     random samples have full rank with probability ``≥ 1 − 2^{−20}`` and ``n = 64`` takes
     milliseconds. This is the non-statistical algorithm that learns parities from
     ``O(n)`` samples although every SQ learner needs ``≈ 2^n τ²/2`` queries
-    (BACKGROUND §4.1; lesson 11).
+    (Gaussian elimination over GF(2); lesson 11).
 
     ``x``: shape ``(N, n)`` with entries ±1; ``y``: shape ``(N,)`` with entries ±1.
     """

@@ -1,6 +1,6 @@
 """Pairwise correlations, statistical dimension and the counting lemma (lesson 3).
 
-The engine of every lower bound in the course (PAPER §2, BACKGROUND §1.5), in its
+The engine of every lower bound in the course (the counting lemma, Szörényi 2009), in its
 standard form (Szörényi 2009; as used by Goel et al. 2020 and Diakonikolas et al. 2020):
 
     f_1, …, f_m with ‖f_i‖ = 1 and |⟨f_i, f_j⟩| ≤ γ (i ≠ j), tolerance τ with τ² > γ
@@ -13,7 +13,7 @@ checked by brute force in the tests); (2) the adversary that answers 0 stays leg
 others (:class:`AdversaryGame`); (3) members are ``≥ √(2(1 − γ))`` apart, so a good
 hypothesis identifies the target (the error threshold ``(1 − γ)/2``). When ``τ² ≤ γ``
 the lemma says nothing: :func:`counting_lemma` reports "not applicable", never a
-negative number (BACKGROUND §8 pitfall 8). Inner products are ``⟨f, g⟩ = E_D[f g]``.
+negative number (a negative bound is not a bound). Inner products are ``⟨f, g⟩ = E_D[f g]``.
 """
 
 from __future__ import annotations
@@ -294,7 +294,7 @@ def sq_dimension(gram) -> int:
 
 @dataclass(frozen=True)
 class CountingBound:
-    """The counting lemma's conclusions for one ``(m, γ, τ)`` (PAPER §2, standard form).
+    """The counting lemma's conclusions for one ``(m, γ, τ)`` (standard form; lessons/notes/proof-maps.md).
 
     ``min_queries = m(τ² − γ)/2`` (a CSQ learner needs at least this many queries),
     ``per_query = 2(1 − γ)/(τ² − γ)`` (at most this many members have ``|⟨h, f_i⟩| > τ``

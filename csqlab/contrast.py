@@ -1,8 +1,8 @@
 """What succeeds where correlational queries fail, and what symmetry does buy (lesson 11).
 
-Three contrasts to the CSQ lower bounds of PAPER §4 (BACKGROUND §4, §5.4):
+Three contrasts to the CSQ lower bounds of the paper's results (lessons/notes/bibliography.md, "What gradient descent does learn" and "What symmetry does buy"):
 
-Non-correlational queries on a single-index model (BACKGROUND §4.4)
+Non-correlational queries on a single-index model (Damian et al. 2024)
     ``y = h_3(⟨w, x⟩)`` with ``h_3 = He_3/√6`` (unit norm), ``x ~ N(0, I_d)``, ``‖w‖ = 1``.
     ``He_3`` has information exponent 3: every correlation ``E[y q(x)]`` with a polynomial
     ``q`` of degree ``< 3`` vanishes, and CSQ learners need about ``d^{3/2}`` samples.
@@ -25,12 +25,12 @@ Non-correlational queries on a single-index model (BACKGROUND §4.4)
       the estimate noisy). Its top eigenvector finds ``w`` from ``N ≈ C·d`` samples
       (generative exponent 2; Damian, Pillaud-Vivien, Lee, Bruna 2024).
 
-Gaussian elimination on parities (BACKGROUND §4.1)
+Gaussian elimination on parities (over GF(2); lessons/notes/glossary.md)
     :func:`csqlab.boolean.learn_parity_by_elimination` solves ``y = χ_S(x)`` exactly from
     ``n + 20`` samples (full rank with probability ``≥ 1 − 2^{−20}``) — no statistical query
     algorithm can (lessons 2–3). :func:`elimination_trials` runs it on random instances.
 
-What symmetry buys: invariant kernels (BACKGROUND §5.4)
+What symmetry buys: invariant kernels (Bietti, Venturi, Bruna 2021; Mei, Misiakiewicz, Montanari 2021)
     Kernel ridge regression on ``x ~ N(0, I_n)`` with the quadratic kernel
     ``k(x, x') = (1 + ⟨x, x'⟩)²`` (feature space: all monomials of degree ``≤ 2``,
     dimension ``(n+1)(n+2)/2``) versus its ``C_n``-average

@@ -3,7 +3,7 @@
 Everything here is about expectations under the standard Gaussian measure
 ``γ = N(0, I_d)`` and its orthonormal basis of Hermite polynomials.
 
-Conventions (BACKGROUND §6.2; the traps of §8 are avoided on purpose):
+Conventions (the probabilists' Hermite polynomials, lessons/notes/glossary.md; the usual normalisation traps are avoided on purpose):
 
 * ``He_k`` are the **probabilists'** Hermite polynomials,
   ``He_0 = 1``, ``He_1 = x``, ``He_{k+1} = x He_k − k He_{k−1}``, so that
@@ -22,7 +22,7 @@ Kinked functions (ReLU, sign) make Gauss–Hermite quadrature converge slowly
 :func:`half_line_expectation` (Gauss–Legendre panels on each side of every kink)
 in 1-D and :func:`polar_expectation` (angular sectors between kink rays) in 2-D.
 
-Mehler's formula (BACKGROUND §6.3): for standard Gaussians ``X, Y`` with
+Mehler's formula (Mehler's formula, lessons/notes/glossary.md): for standard Gaussians ``X, Y`` with
 correlation ``ρ``, ``E[f(X) g(Y)] = Σ_k ρ^k f̂_k ĝ_k / k! = Σ_k ρ^k c_k d_k``.
 With ``X = ⟨u, x⟩`` and ``Y = ⟨v, x⟩`` for unit ``u, v`` this gives the ridge-function
 correlation ``E[h_k(⟨u,x⟩) h_k(⟨v,x⟩)] = ⟨u, v⟩^k`` used by the hard families of lesson 6.
@@ -150,7 +150,7 @@ def _sqrt_factorials(max_degree: int) -> np.ndarray:
 def hermite(k: int, x, *, normalised: bool = False, all_degrees: bool = False) -> np.ndarray:
     """Probabilists' Hermite polynomial ``He_k(x)`` (or ``h_k = He_k/sqrt(k!)``), elementwise.
 
-    Three-term recurrences (BACKGROUND §6.2):
+    Three-term recurrences (the probabilists' Hermite polynomials, lessons/notes/glossary.md):
 
     * ``He_{j+1}(x) = x He_j(x) − j He_{j−1}(x)``;
     * ``h_{j+1}(x) = (x h_j(x) − sqrt(j) h_{j−1}(x)) / sqrt(j+1)`` — the normalised
@@ -221,7 +221,7 @@ def multivariate_hermite(alpha: Sequence[int], x, *, normalised: bool = False) -
 @lru_cache(maxsize=32)
 def _gauss_hermite_rule_cached(n_points: int) -> tuple[np.ndarray, np.ndarray]:
     nodes, weights = np.polynomial.hermite_e.hermegauss(n_points)
-    # hermegauss integrates against exp(-x²/2), total mass sqrt(2π): normalise (§8 pitfall 3)
+    # hermegauss integrates against exp(-x²/2), total mass sqrt(2π): normalise (a classic pitfall)
     return nodes, weights / _SQRT_2PI
 
 
@@ -312,7 +312,7 @@ def half_line_expectation(fn: Activation, kinks=(0.0,), points_per_panel: int = 
     Gauss–Legendre nodes, weighted by the density ``φ(z) = e^{−z²/2}/sqrt(2π)``.
     Because no panel straddles a kink, convergence is spectral for piecewise-analytic
     ``fn`` — unlike Gauss–Hermite, which converges only algebraically for ReLU or sign
-    (BACKGROUND §8, pitfall 4). ``fn`` maps a 1-D array to an array of the same length.
+    (a vectorised function, not a scalar one). ``fn`` maps a 1-D array to an array of the same length.
     """
     _check_callable(fn, "fn")
     points_per_panel = _legendre_points(points_per_panel, "points_per_panel")
@@ -407,7 +407,7 @@ def monte_carlo_expectation(fn: Callable[[np.ndarray], np.ndarray], dim: int, n_
 def relu_hermite_coefficients(max_degree: int, *, normalised: bool = False) -> np.ndarray:
     """Closed-form Hermite coefficients of ``ReLU(z) = max(z, 0)`` for degrees ``0..max_degree``.
 
-    ``f̂_m = E[ReLU(z) He_m(z)]`` (BACKGROUND §3.4):
+    ``f̂_m = E[ReLU(z) He_m(z)]`` (Hermite coefficients, lessons/notes/glossary.md):
     ``1/sqrt(2π)`` (m = 0), ``1/2`` (m = 1), ``0`` (odd m ≥ 3),
     ``(−1)^{m/2+1} (m−3)!! / sqrt(2π)`` (even m ≥ 2, ``(−1)!! = 1``).
     With ``normalised=True`` returns ``c_m = f̂_m / sqrt(m!)`` (the ``h_m`` basis), which
@@ -430,7 +430,7 @@ def sign_hermite_coefficients(max_degree: int, *, normalised: bool = False) -> n
     """Closed-form Hermite coefficients of ``sign(z)`` for degrees ``0..max_degree``.
 
     ``f̂_m = E[sign(z) He_m(z)] = sqrt(2/π) (−1)^{(m−1)/2} (m−2)!!`` for odd ``m``
-    (``(−1)!! = 1``) and ``0`` for even ``m`` (BACKGROUND §3.4). ``normalised=True``
+    (``(−1)!! = 1``) and ``0`` for even ``m`` (Hermite coefficients, lessons/notes/glossary.md). ``normalised=True``
     returns ``c_m = f̂_m / sqrt(m!)``; ``Σ_m c_m² = E[sign²] = 1``.
     ``max_degree ≤ MAX_HERMITE_DEGREE = 10^5``.
     """
@@ -610,7 +610,7 @@ def random_unit_vectors(n_vectors: int, dim: int, rng=None, *, seed: int | None 
     """``n_vectors`` independent uniform unit vectors in ``R^dim``, shape ``(n_vectors, dim)``.
 
     Normalised standard Gaussian vectors (uniform on the sphere by rotation invariance).
-    Their pairwise inner products are ≈ ``N(0, 1/dim)`` (BACKGROUND §3.4), which is why
+    Their pairwise inner products are ≈ ``N(0, 1/dim)`` (standard), which is why
     ridge families ``h_k(⟨u, x⟩)`` have pairwise correlations ``≈ dim^{−k/2}``.
     """
     n_vectors = _check_int(n_vectors, "n_vectors", 1)
@@ -640,7 +640,7 @@ def ridge_correlation(u, v, degree: int) -> float | np.ndarray:
     """Closed form ``E_{x~N(0,I)}[h_k(⟨u,x⟩) h_k(⟨v,x⟩)] = ⟨u, v⟩^k`` for unit ``u, v``.
 
     ``(⟨u,x⟩, ⟨v,x⟩)`` are standard Gaussians with correlation ``ρ = ⟨u,v⟩``, and
-    Mehler gives ``E[h_j(X) h_k(Y)] = ρ^k δ_jk`` (BACKGROUND §3.4; lesson 5). Vectors of
+    Mehler gives ``E[h_j(X) h_k(Y)] = ρ^k δ_jk`` (Mehler's formula, lessons/notes/glossary.md; lesson 5). Vectors of
     shape ``(dim,)`` give a number; stacks ``(n, dim)`` and ``(m, dim)`` give the
     ``(n, m)`` matrix of pairwise correlations.
     """

@@ -33,7 +33,7 @@ equivariant, ``F(g·x) = g F(x)``. Frame averaging
 ``⟨φ⟩_F(x) = (1/|F(x)|) Σ_{g∈F(x)} φ(g⁻¹·x)`` is then exactly ``G``-invariant. Our
 frame for an arbitrary permutation subgroup is the **canonicalisation frame**
 ``F(x) = {g ∈ G : g⁻¹·x is the lexicographically largest element of the orbit G·x}``
-(:func:`canonical_frame`); PAPER.md does not say which frame the paper uses.
+(:func:`canonical_frame`); the paper does not say which frame it uses.
 """
 
 from __future__ import annotations

@@ -6,17 +6,17 @@ checks the symmetry numerically in float64 (in the spirit of e3nn's
 ``g·x = x[g⁻¹]`` (entry i moves to position g(i)), graphs ``(A, X) ↦ (PAPᵀ, PX)``.
 
 * :class:`MLP` — plain baseline, no symmetry (the check must fail for it).
-* :class:`ShallowGNN` — ``f(A, X) = 1ᵀ σ(A X W) a`` (PAPER §4.2), invariant under node
+* :class:`ShallowGNN` — ``f(A, X) = 1ᵀ σ(A X W) a`` (Theorem B), invariant under node
   permutations; aggregation, activation and readout are arguments.
 * :class:`MessagePassingGNN` — ``f(A, X) = head(readout_i node_mlp((agg(A, X))_i))``, the
   general one-layer form; with :func:`degree_indicator_mlp` it computes the degree
-  histogram of PAPER §4.1.
+  histogram of Theorem A.
 * :class:`GroupAveragedNetwork` / :class:`CircularCNN` — ``f(X) = (1/|G|) Σ_g aᵀ σ(Wᵀ g⁻¹X) 1_d``
-  (PAPER §4.3); for cyclic shifts a CNN with full-width circular filters and global
+  (Theorem C); for cyclic shifts a CNN with full-width circular filters and global
   average pooling.
-* :class:`FrameAveragedMLP` — ``⟨φ⟩_F(x)`` with an MLP backbone φ (PAPER §4.4).
+* :class:`FrameAveragedMLP` — ``⟨φ⟩_F(x)`` with an MLP backbone φ (Theorem D).
 * :class:`InvariantPolynomial` — linear readout of power sums or orbit sums of
-  monomials (PAPER §4.5).
+  monomials (the paper's invariant polynomials).
 
 All models take ``dtype`` (default ``torch.float64``) and ``seed`` (initial weights drawn
 from a private ``torch.Generator``; no global random state), and expose
@@ -237,7 +237,7 @@ def aggregate(adjacency: torch.Tensor, features: torch.Tensor, how: str = "sum")
 
 
 class ShallowGNN(nn.Module):
-    """The GNN class of PAPER §4.2 (lesson 8):
+    """The GNN class of Theorem B (lesson 8):
 
         f(A, X) = readout_i  Σ_m a_m σ( (agg(A, X) W)_{i m} ),
 
@@ -293,7 +293,7 @@ class MessagePassingGNN(nn.Module):
     nodes); ``head`` (optional) maps the pooled vector to the output. Without features,
     X = 1 (one constant feature) and ``agg(A, 1)_i = deg(i)`` — then with
     ``node_mlp = degree_indicator_mlp(n − 1)`` the readout is the degree histogram
-    ``h_j(A) = #{i : deg(i) = j}`` of PAPER §4.1.
+    ``h_j(A) = #{i : deg(i) = j}`` of Theorem A.
 
     Symmetry: invariant under node permutations (agg equivariant, node_mlp node-wise,
     readout a symmetric function of the nodes). Output (B,) when the last axis has size 1."""
@@ -333,7 +333,7 @@ def degree_indicator_mlp(max_degree: int, dtype: torch.dtype = torch.float64) ->
     """Exact node MLP turning an integer degree t into the one-hot vector
     ``(1[t = 0], ..., 1[t = max_degree])`` with
     ``1[t = j] = ReLU(t − j + 1) − 2 ReLU(t − j) + ReLU(t − j − 1)`` (for integer t; a
-    triangle of width 2 around j). 3(max_degree + 1) hidden ReLUs. PAPER §4.1 [ours]."""
+    triangle of width 2 around j). 3(max_degree + 1) hidden ReLUs. Theorem A [ours]."""
     max_degree = _check_int(max_degree, "max_degree", minimum=0)
     dtype = _check_dtype(dtype)
     size = max_degree + 1
@@ -355,7 +355,7 @@ def degree_indicator_mlp(max_degree: int, dtype: torch.dtype = torch.float64) ->
 
 
 class GroupAveragedNetwork(nn.Module):
-    """The group-averaged class of PAPER §4.3 (lesson 9):
+    """The group-averaged class of Theorem C (lesson 9):
 
         f(X) = (1/|G|) Σ_{g∈G} aᵀ σ(Wᵀ g⁻¹·X) 1_d,    X ∈ R^{n×d}, W ∈ R^{n×width}, a ∈ R^{width},
 
@@ -441,7 +441,7 @@ class CircularCNN(GroupAveragedNetwork):
 
 
 class FrameAveragedMLP(nn.Module):
-    """Frame averaging of an MLP backbone φ (PAPER §4.4, lesson 9):
+    """Frame averaging of an MLP backbone φ (Theorem D, lesson 9):
 
         f(x) = ⟨φ⟩_F(x) = (1/|F(x)|) Σ_{g∈F(x)} φ(g⁻¹·x),
 
@@ -481,7 +481,7 @@ class FrameAveragedMLP(nn.Module):
 
 
 class InvariantPolynomial(nn.Module):
-    """A linear model on invariant polynomial features (PAPER §4.5, lesson 10):
+    """A linear model on invariant polynomial features (the paper's invariant polynomials, lesson 10):
 
         f(x) = c_0 + Σ_j c_j φ_j(x).
 

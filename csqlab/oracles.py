@@ -1,7 +1,7 @@
 """Statistical-query (SQ) and correlational (CSQ) oracles (lesson 1).
 
 The learner never sees samples; it asks for expectations and gets them up to a
-tolerance ``τ`` (PAPER §1, BACKGROUND §1.1 and §1.3):
+tolerance ``τ`` (Kearns 1998; Bshouty and Feldman 2002):
 
 * **SQ**: a query ``φ(x, y) ∈ [−1, 1]``; a legal answer is any ``v`` with
   ``|v − E_{x~D}[φ(x, f*(x))]| ≤ τ``.
@@ -356,7 +356,7 @@ class AdversarialOracle(_Oracle):
     """Answers with any value in the band ``[truth − τ, truth + τ]``, chosen by an adversary.
 
     ``adversary`` is 'zero' (default; :func:`zero_adversary`, the adversary of the counting
-    lemma, PAPER §2 step 2), 'exact' (the truth), 'random' (uniform in the band, from
+    lemma, proof step 2 in lessons/notes/proof-maps.md), 'exact' (the truth), 'random' (uniform in the band, from
     ``rng``/``seed``) or a callable ``(true_value, tolerance) -> answer``; an answer
     outside the band raises ValueError. The truth is computed exactly, so the
     distribution must be a :class:`Cube`, :class:`Gaussian` or :class:`Discrete`.
@@ -423,8 +423,8 @@ def decompose_sq(phi: Callable) -> tuple[Callable, Callable]:
     so ``E[φ(x, f*(x))] = E[label_free(x)] + E[correlational(x) f*(x)]``: the first term
     needs no labels (free under a known marginal), the second is one CSQ, and both
     parts take values in [−1, 1] when ``φ`` does. Hence SQ = CSQ for Boolean labels with
-    a known marginal (BACKGROUND §1.3). For real-valued labels the identity fails (an
-    SQ can use ``y²``, a CSQ cannot; BACKGROUND §8 pitfall 6).
+    a known marginal (Bshouty and Feldman 2002). For real-valued labels the identity fails (an
+    SQ can use ``y²``, a CSQ cannot; SQ ≠ CSQ for real labels).
 
     Returns ``(label_free, correlational)``, two callables on points ``(N, d)``.
     """

@@ -122,7 +122,7 @@ def plot_bound_curves(n, curves: Mapping[str, Sequence[float]], ax=None,
 
     ``curves`` maps a legend label to ``log10`` values, one per entry of ``n`` (plot
     logarithms: the bounds are superpolynomial and overflow floats). ``NaN`` means
-    "not applicable" (the counting lemma needs ``τ² > γ``, BACKGROUND §8.8): the line
+    "not applicable" (the counting lemma needs ``τ² > γ``): the line
     breaks there, and a curve with no applicable point is marked so in the legend.
     """
     n = _array(n, "n")

@@ -4,7 +4,7 @@ Each check tests properties of the learner's answer against an independent refer
 sign-flip symmetry itself (exact zeros, invariance), the library's parities of activations
 and hidden-plane function (:mod:`csqlab.hard.classical`) on random inputs, polar quadrature
 (:func:`csqlab.gaussian.polar_expectation`), and the even/odd-part rule for the
-activation/degree trap (BACKGROUND §8.1), whose table is verified against the library in
+activation/degree trap (lessons/notes/glossary.md), whose table is verified against the library in
 ``tests/test_lesson06_claims.py``.
 """
 
@@ -120,7 +120,7 @@ def _softplus(z):
 
 
 #: (name, activation, {k: vanishes}) — the rule: f_S ≡ 0 iff the part of ψ with the parity of
-#: k is a polynomial of degree < k (BACKGROUND §8.1); verified against the library in the tests.
+#: k is a polynomial of degree < k (the activation/degree trap, lessons/notes/glossary.md); verified against the library in the tests.
 TRAP_CASES = [
     ("ReLU", lambda z: np.maximum(z, 0.0), {1: False, 2: False, 3: True, 4: False, 5: True,
                                             6: False}),

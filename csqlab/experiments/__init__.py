@@ -1,4 +1,4 @@
-"""The experiments of PAPER §4.1–4.5 (protocol **ours**, §4.7) and the contrasts of lesson 11.
+"""The experiments of the paper's results, Theorems A–D and the invariant polynomials (protocol **ours**; lessons/notes/proof-maps.md) and the contrasts of lesson 11.
 
 A frozen :class:`~csqlab.experiments.config.Experiment` (model, family, group, size, width,
 optimiser, lr, batch, steps, n_train, n_test, seeds) is trained by

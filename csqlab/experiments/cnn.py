@@ -1,4 +1,4 @@
-"""The CNN experiment: PAPER §4.3, group-averaged hidden planes (lesson 9).
+"""The CNN experiment: Theorem C, group-averaged hidden planes (lesson 9).
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from csqlab.experiments.setup import FamilySpec, _group, _seed_candidates, _Setu
 
 
 def _build_cnn_planes(config) -> _Setup:
-    """PAPER §4.3: hidden planes in ``R^n`` averaged over ``G`` (cyclic shifts: a CNN with
+    """Theorem C: hidden planes in ``R^n`` averaged over ``G`` (cyclic shifts: a CNN with
     full-width circular filters and global average pooling), ``k = degree``. Student:
     :class:`csqlab.models.GroupAveragedNetwork` of width ``config.width`` (teacher: ``2k``
     filters)."""

@@ -20,10 +20,10 @@ from csqlab.experiments.setup import FamilySpec
 from csqlab.training.gd import _check_positive
 
 # =========================================================================================
-# Section 2 — experiments: training students on hard families (PAPER §4.7; lessons 8–11)
+# Section 2 — experiments: training students on hard families (our experiment protocol; lessons 8–11)
 # =========================================================================================
 #
-# The protocol is **ours** (PAPER §4.7 states only that over-parameterised networks trained
+# The protocol is **ours** (the paper states only that over-parameterised networks trained
 # by gradient methods fail on the hard symmetric classes as the size grows; the paper's
 # exact settings are unknown). One experiment is a frozen :class:`Experiment`:
 #

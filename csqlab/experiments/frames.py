@@ -1,4 +1,4 @@
-"""The frame-averaging experiment: PAPER §4.4, orbit-averaged parities of ReLUs (lesson 9).
+"""The frame-averaging experiment: Theorem D, orbit-averaged parities of ReLUs (lesson 9).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from csqlab.experiments.setup import FamilySpec, _group, _seed_candidates, _Setu
 
 
 def _build_frame_parities(config) -> _Setup:
-    """PAPER §4.4: ``G``-orbit-averaged parities of ReLUs ``R_G f_S`` (Goel et al. 2020
+    """Theorem D: ``G``-orbit-averaged parities of ReLUs ``R_G f_S`` (Goel et al. 2020
     lifted), ``x ~ N(0, I_n)``, ``k = degree`` (even, for ReLU). Student:
     :class:`csqlab.models.FrameAveragedMLP` (canonicalisation frame of ``G``, one hidden
     layer of width ``config.width``; the teacher needs ``|Orb(S)|·2^k`` units)."""

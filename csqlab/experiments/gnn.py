@@ -1,4 +1,4 @@
-"""The GNN experiments: PAPER §4.1 (degree-histogram parities on random graphs) and §4.2
+"""The GNN experiments: Theorem A (degree-histogram parities on random graphs) and Theorem B
 (per-node hidden planes with Gaussian node features); lesson 8.
 """
 
@@ -10,7 +10,7 @@ from csqlab.experiments.setup import FamilySpec, _message_passing_student, _seed
 
 
 def _build_degree_parity(config) -> _Setup:
-    """PAPER §4.1: degree-histogram parities ``χ_S`` on directed ``G(n, ½)`` (window of
+    """Theorem A: degree-histogram parities ``χ_S`` on directed ``G(n, ½)`` (window of
     ``round(√n)`` central degrees); teacher ``S`` a non-empty subset of the window.
     Student: message-passing GNN with width ``config.width`` (the teacher has ``3n``
     node units and ``n`` head units)."""
@@ -27,7 +27,7 @@ def _build_degree_parity(config) -> _Setup:
 
 
 def _build_gnn_planes(config) -> _Setup:
-    """PAPER §4.2: per-node hidden planes ``f_U(A, X) = Σ_i F(U (AX)_i)`` on one fixed
+    """Theorem B: per-node hidden planes ``f_U(A, X) = Σ_i F(U (AX)_i)`` on one fixed
     undirected ``G(6, ½)`` graph (drawn from ``data_seed``) with Gaussian features in
     ``R^d``, ``d = size``, ``k = degree``. Student: :class:`csqlab.models.ShallowGNN`
     ``1ᵀσ(AXW)a`` of width ``config.width`` (the teacher has ``2k`` units)."""

@@ -1,4 +1,4 @@
-"""The invariant-polynomial experiment: PAPER §4.5, set monomials and DeepSets (lesson 10).
+"""The invariant-polynomial experiment: the paper's invariant polynomials, set monomials and DeepSets (lesson 10).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from csqlab.experiments.setup import (
 _SET_ROWS = 8
 
 def _build_set_monomials(config) -> _Setup:
-    """PAPER §4.5 (set variant, **[ours]**): ``f_S(X) = n^{−1/2} Σ_i Π_{j∈S} X_ij`` with
+    """The paper's invariant polynomials (set variant, **[ours]**): ``f_S(X) = n^{−1/2} Σ_i Π_{j∈S} X_ij`` with
     ``X ∈ R^{8×d}`` Gaussian, ``d = size``, ``|S| = k = degree``; one random ``S`` per seed
     (from ``data_seed``). Student: a ReLU DeepSets network ``head(Σ_i φ(X_i))`` of width
     ``config.width`` (the exact teacher uses ``2^{k−1}`` units with activation ``t^k``)."""

@@ -59,7 +59,7 @@ def _choose_members(config: Experiment, setup: _Setup) -> np.ndarray:
 
 def run(config: Experiment, *, device: str = "auto", method: str = "batched",
         progress: bool = False) -> list[dict]:
-    """Train every seed of ``config`` and return tidy records (PAPER §4.7 protocol, **ours**).
+    """Train every seed of ``config`` and return tidy records (our experiment protocol, lessons/notes/proof-maps.md).
 
     One record per seed and checkpoint (steps ``0, eval_every, 2·eval_every, …, steps``):
     the configuration's fields (``seeds`` replaced by ``seed``), ``config_hash``,

@@ -1,6 +1,6 @@
 """What a run needs from a hard family (:class:`_Setup`), and the :class:`FamilySpec` that names it.
 
-One module per result of PAPER §4 (:mod:`csqlab.experiments.gnn`, ``cnn``, ``frames``,
+One module per result of the paper (:mod:`csqlab.experiments.gnn`, ``cnn``, ``frames``,
 ``polynomials``, and ``parity`` for the contrast) builds its family's :class:`_Setup` from an
 :class:`csqlab.experiments.config.Experiment`; this module holds what they share.
 """
@@ -33,7 +33,7 @@ class _Setup:
 @dataclass(frozen=True)
 class FamilySpec:
     """A hard family usable in experiments: ``model`` is the student architecture it
-    pairs with, ``section`` the result of PAPER §4 it serves, ``build(config) -> _Setup``."""
+    pairs with, ``section`` the result of the paper it serves, ``build(config) -> _Setup``."""
 
     name: str
     model: str

@@ -2,7 +2,7 @@
 
 A hard family is a list of unit-norm functions ``f_1, …, f_m`` on a known input
 distribution whose pairwise correlations ``|⟨f_i, f_j⟩|`` are at most a small ``γ``. The
-counting lemma (PAPER §2, :func:`csqlab.bounds.counting_lemma`) turns ``m`` and ``γ`` into a
+counting lemma (lessons/notes/proof-maps.md, :func:`csqlab.bounds.counting_lemma`) turns ``m`` and ``γ`` into a
 CSQ lower bound ``q ≥ m(τ² − γ)/2``: a learner needs either many queries or tolerance
 ``τ ≲ √γ``. The paper lifts classical hard families (parities, parities of ReLUs, hidden
 planes) into symmetric architectures (GNNs, CNNs, frame-averaged networks, invariant
@@ -23,8 +23,9 @@ from csqlab.hard.classical import *  # noqa: F403 — the classical families, by
 from csqlab.hard.family import MAX_ENUMERATION_DIM, FamilyGram, HardFamily
 
 # The paper's lifted families live in their own modules, used by module name
-# (``from csqlab.hard import gnn``): csqlab.hard.gnn (PAPER §4.1–4.2, lesson 8),
-# csqlab.hard.cnn and csqlab.hard.frames (§4.3–4.4, lesson 9),
-# csqlab.hard.polynomials and csqlab.hard.proper (§4.5–4.6, lesson 10).
+# (``from csqlab.hard import gnn``): csqlab.hard.gnn (Theorems A and B, lesson 8),
+# csqlab.hard.cnn and csqlab.hard.frames (Theorems C and D, lesson 9),
+# csqlab.hard.polynomials and csqlab.hard.proper (invariant polynomials, lesson 10;
+# NP-hardness of proper learning, lesson 10b).
 
 __all__ = ["HardFamily", "FamilyGram", "MAX_ENUMERATION_DIM", *classical.__all__]

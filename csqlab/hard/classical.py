@@ -1,5 +1,6 @@
 """The classical hard families the paper lifts: parities, parities of ReLUs, hidden planes
-(PAPER §3; BACKGROUND §3.1, §3.2, §3.4, §5.2; lessons 2, 6, 8–10).
+(the families the paper lifts: Diakonikolas, Kane, Kontonis, Zarifis 2020; Goel et al. 2020;
+lessons/notes/proof-maps.md; lessons 2, 6, 8–10).
 
 Every family is a :class:`csqlab.hard.HardFamily`; every closed form here is checked by a
 second route in ``tests/test_hard_classical.py``.
@@ -34,12 +35,12 @@ Parities of activations (Goel, Gollakota, Jin, Karmalkar, Klivans 2020; ``x ~ N(
     = k^{−m} Σ_{u∈{±1}^k} χ(u) (Σ_i u_i)^m`` (``u = w∘w'``). The last sum keeps only
     monomials holding every ``u_i`` an odd number of times, so ``A_{k,m} = 0`` unless
     ``m ≥ k`` and ``m ≡ k (mod 2)``, and ``A_{k,k} = 2^k k!/k^k``: hence the lower bound
-    ``‖f_S‖² ≥ 4^k c_k² k!/k^k`` (ReLU, ``k = 2``: ``2/π ≈ 0.637``). Hence the **activation/degree parity trap** (BACKGROUND §8.1):
+    ``‖f_S‖² ≥ 4^k c_k² k!/k^k`` (ReLU, ``k = 2``: ``2/π ≈ 0.637``). Hence the **activation/degree parity trap** (the activation/degree trap, lessons/notes/glossary.md):
     ``f_S ≡ 0`` when the part of ``ψ`` with the parity of ``k`` is a polynomial of degree
     ``< k``. ReLU (``t/2 + |t|/2``) needs ``k = 1`` or even ``k``; sigmoid
     (``1/2 +`` odd) and tanh (odd) need odd ``k``. A vanishing family raises ValueError.
 
-    Orbit-averaged under ``G`` (PAPER §4.4): ``R_G f_S = (1/|Orb(S)|) Σ_{T∈Orb(S)} f_T``
+    Orbit-averaged under ``G`` (Theorem D): ``R_G f_S = (1/|Orb(S)|) Σ_{T∈Orb(S)} f_T``
     with ``‖R_G f_S‖² = ‖f_S‖²/|Orb(S)|`` (the ``f_T`` are orthogonal with equal norms, so
     nothing cancels, for every ``G``) and exact orthogonality across orbits.
 
@@ -121,7 +122,7 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 # A construction whose exact squared norm is below this fraction of the sum of the absolute
-# values of its terms is identically zero up to rounding (the trap of BACKGROUND §8.1).
+# values of its terms is identically zero up to rounding (the activation/degree trap, lessons/notes/glossary.md).
 _ZERO_RELATIVE = 1e-9
 
 #: Largest ``k`` accepted by :func:`parity_of_activations_norm_squared` for ReLU: ``‖f_S‖²``
@@ -442,7 +443,7 @@ def parity_of_activations_norm_squared(k: int, activation="relu") -> float:
     the sum of absolute terms), which cannot tell a zero family from cancellation for large
     ``k`` (it calls ``expit`` zero from ``k = 11``, ``np.tanh`` from ``k = 17``, a ReLU lambda
     from ``k = 22``): pass the name instead.
-    Example: ReLU, ``k = 2``: ``≈ 0.7268`` (BACKGROUND §3.2 quotes Monte Carlo ``≈ 0.726``);
+    Example: ReLU, ``k = 2``: ``≈ 0.7268`` (Goel et al. 2020 quotes Monte Carlo ``≈ 0.726``);
     ``k = 22``: ``1673.44``; ``k = 30``: ``2.3205 · 10⁵``.
     """
     k = _check_int(k, "k", 1)
@@ -570,7 +571,7 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
     :func:`parity_of_activations_norm_squared`) or ``"cube"`` (``norm = |c_k(ψ)|``, where the
     members are exactly ``±χ_S``). Exact Gram ``= I`` under both (sign-flip invariance).
 
-    With a permutation ``group`` ``G`` (PAPER §4.4, the frame-averaged-network theorem):
+    With a permutation ``group`` ``G`` (Theorem D, the frame-averaged-network theorem):
     one member per orbit of k-subsets, ``R_G f_S = (1/|Orb(S)|) Σ_{T∈Orb(S)} f_T`` with
     ``norm = ‖f_S‖/√|Orb(S)|`` (so the member as evaluated is
     ``|Orb(S)|^{−1/2} Σ_T f_T/‖f_S‖``), ``G``-invariant, exact Gram ``= I``, and
@@ -628,7 +629,7 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
         members=representatives, evaluate_members=evaluate_orbits, input_shape=(n,),
         distribution=distribution, sampler=sampler, norm=norm / np.sqrt(sizes), group=group,
         exact_correlation=_orthogonal_exact, gamma=0.0, size=len(representatives),
-        description="R_G f_S, one per orbit; ‖R_G f_S‖² = ‖f_S‖²/|Orb(S)| (PAPER §4.4)")
+        description="R_G f_S, one per orbit; ‖R_G f_S‖² = ‖f_S‖²/|Orb(S)| (Theorem D)")
 
 
 # --------------------------------------------------------------------------- hidden planes
@@ -670,7 +671,7 @@ def hidden_plane_norm_squared(k: int) -> float:
     """Exact ``‖F‖² = Σ_{m,m'=1}^{2k} (−1)^{m+m'} κ(cos(π(m − m')/k))`` under ``N(0, I_2)``.
 
     ``κ`` is the arc-cosine kernel (:func:`csqlab.gaussian.relu_pair_expectation`);
-    ``k = 4``: ``0.11679`` (PAPER §4.3 quotes ``≈ 0.117``), ``k = 6``: ``0.04831``.
+    ``k = 4``: ``0.11679`` (``≈ 0.117``, a course computation used in lesson 9), ``k = 6``: ``0.04831``.
     Raises ValueError for odd ``k ≥ 3``, where ReLU makes ``F ≡ 0``.
     """
     k = _check_int(k, "k", 1)

@@ -1,5 +1,5 @@
 """Group-averaged hidden planes: the hard family for CNNs and group-averaged networks
-(PAPER §4.3; lesson 9).
+(Theorem C; lesson 9).
 
 Kiani, Le, Lawrence, Jegelka, Weber (ICLR 2024) prove a CSQ lower bound for the class
 
@@ -28,7 +28,7 @@ Members
     no Hermite mass below degree ``k``), so cross-column terms vanish: the squared norm is
     ``d`` times the one-column value and normalised correlations do not depend on ``d``.
 
-The group averaging identity (BACKGROUND §5.2; PAPER §3)
+The group averaging identity (the group averaging identity, lessons/notes/glossary.md; the paper's lifting argument)
     For a ``G``-invariant distribution ``D`` (here ``N(0, I_n)``: permutations are
     orthogonal),
 
@@ -50,7 +50,7 @@ Why the ``|G|`` factors (our derivation)
     * *self overlaps*: ``‖U_i P_h U_iᵀ‖_op ≤ t`` for all ``i`` and ``h ≠ e``.
 
     Then ``‖R_G φ_U‖² = (1/|G|)(1 + Σ_{h≠e} c(U, U[:, h])) ≥ (1 − (|G| − 1)t^k)/|G|`` (the norm
-    shrinks to ``≈ 1/|G|``: PAPER's ``‖R_G f‖² ≈ ‖F‖²/|G|``), while ``|⟨R φ_U, R φ_V⟩| ≤ t^k``.
+    shrinks to ``≈ 1/|G|``: the paper's ``‖R_G f‖² ≈ ‖F‖²/|G|``), while ``|⟨R φ_U, R φ_V⟩| ≤ t^k``.
     So the normalised correlation grows by about ``|G|``:
 
         γ ≤ |G| t^k / (1 − (|G| − 1) t^k)                          (:func:`group_averaged_gamma_bound`).
@@ -68,7 +68,7 @@ Why the ``|G|`` factors (our derivation)
     (:func:`log10_group_averaged_plane_family_size`). Self overlaps are *not* covered by this
     argument (``U`` and ``U[:, h]`` are dependent); for the held families they are measured
     (:func:`group_overlaps`) and for fixed-point-free groups such as ``C_n`` they are of the
-    same order as cross overlaps (checked in the tests). PAPER.md states ``/|G|²``; the
+    same order as cross overlaps (checked in the tests). The paper states ``/|G|²``; the
     averaging identity reduces the ``|G|²`` pairs ``(a, b)`` to ``|G|`` elements ``h = b a⁻¹``,
     so one factor suffices here. In the counting lemma, ``q`` queries force
     ``τ² ≤ γ + 2q/m``, i.e. ``τ ≲ √|G|·n^{−Ω(k)} + √(q|G|)·2^{−n^{Ω(1)}}``
@@ -205,7 +205,7 @@ def group_averaged_inner_product(plane_u, plane_v, k: int, group: PermutationGro
 def group_averaged_norm_squared(plane, k: int, group: PermutationGroup | None = None) -> float:
     """Exact ``‖R_G φ_U‖²`` (``‖φ_U‖ = 1``): ``(1/|G|)(1 + Σ_{h≠e} ⟨φ_U, φ_{U[:, h]}⟩)``.
 
-    About ``1/|G|`` when the self overlaps ``‖U P_h Uᵀ‖`` (``h ≠ e``) are small — PAPER §4.3's
+    About ``1/|G|`` when the self overlaps ``‖U P_h Uᵀ‖`` (``h ≠ e``) are small — Theorem C's
     ``‖R_G f‖² ≈ ‖F‖²/|G|`` (``n = 32``, ``k = 4``, cyclic shifts: ``≈ 1/32``); 0 for a
     cancelling plane (:func:`cancelling_plane`).
     """
@@ -285,7 +285,7 @@ def group_averaged_plane_weights(plane, k: int) -> tuple[np.ndarray, np.ndarray]
 
 def group_averaged_plane_network(plane, k: int, group: PermutationGroup | None = None,
                                  dtype=None):
-    """The network of PAPER §4.3 computing the un-normalised member ``‖F‖ Σ_c R_G φ_U(x_c)``:
+    """The network of Theorem C computing the un-normalised member ``‖F‖ Σ_c R_G φ_U(x_c)``:
     a :class:`csqlab.models.CircularCNN` when ``group`` is ``C_n`` (the default; ``2k``
     full-width circular filters, ReLU, global average pooling), else a
     :class:`csqlab.models.GroupAveragedNetwork` over ``group``. Weights from
@@ -310,7 +310,7 @@ def group_averaged_plane_network(plane, k: int, group: PermutationGroup | None =
 def group_averaged_plane_family(n: int, k: int, group: PermutationGroup | None = None,
                                 n_planes: int | None = None, planes=None, columns: int = 1,
                                 rng=None, *, seed: int | None = None) -> HardFamily:
-    """Group-averaged hidden planes ``f_U = R_G φ_U/‖R_G φ_U‖`` (PAPER §4.3; lesson 9).
+    """Group-averaged hidden planes ``f_U = R_G φ_U/‖R_G φ_U‖`` (Theorem C; lesson 9).
 
     Members are indices of ``planes`` (shape ``(m, 2, n)``) or of ``n_planes`` random planes
     (:func:`csqlab.hard.random_planes`, ``rng``/``seed``). ``group`` defaults to ``C_n``
@@ -361,11 +361,11 @@ def group_averaged_plane_family(n: int, k: int, group: PermutationGroup | None =
         norm=np.sqrt(columns * norm_squared * averaged_norms), group=group,
         action="vectors" if columns == 1 else "rows",
         exact_correlation=lambda i, j: float(correlations[i, j]), gamma=gamma, size=m,
-        description="f_U = R_G φ_U/‖R_G φ_U‖, φ_U = F(U·)/‖F‖ (PAPER §4.3; constants ours)")
+        description="f_U = R_G φ_U/‖R_G φ_U‖, φ_U = F(U·)/‖F‖ (Theorem C; constants ours)")
 
 
 def cancelling_plane(n: int, k: int) -> tuple[np.ndarray, PermutationGroup]:
-    """A plane ``U`` and a group ``G = {e, (0 1)}`` with ``R_G φ_U ≡ 0`` (the caveat of PAPER §4.3).
+    """A plane ``U`` and a group ``G = {e, (0 1)}`` with ``R_G φ_U ≡ 0`` (the caveat of Theorem C).
 
     The transposition swaps ``x_0, x_1``: on ``span(e_0, e_1)`` it is the reflection across
     ``e_0 + e_1``. With ``U``'s rows ``(cos β, sin β)``, ``(−sin β, cos β)`` in that span and
@@ -411,7 +411,7 @@ def log10_group_averaged_plane_family_size(n, overlap, group_order) -> float | n
 
 
 def group_averaged_plane_bound_curve(ns, k: int, c: float, tolerance, group_order) -> BoundCurve:
-    """Counting-lemma curve for group-averaged hidden planes against ``n`` (PAPER §4.3).
+    """Counting-lemma curve for group-averaged hidden planes against ``n`` (Theorem C).
 
     Overlap ``t = n^{c−1/2}``; ``γ`` from :func:`group_averaged_gamma_bound`
     (``≈ |G| n^{−(1/2−c)k}``); ``log10 m`` from :func:`log10_group_averaged_plane_family_size`

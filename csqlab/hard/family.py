@@ -2,7 +2,7 @@
 
 A **hard family** is a list of functions ``f_1, …, f_m`` on a known input distribution
 ``D`` with ``‖f_i‖ = 1`` and small pairwise correlations ``|⟨f_i, f_j⟩| ≤ γ`` (``i ≠ j``),
-``⟨f, g⟩ = E_{x~D}[f(x) g(x)]``. Fed to the counting lemma (PAPER §2,
+``⟨f, g⟩ = E_{x~D}[f(x) g(x)]``. Fed to the counting lemma (lessons/notes/proof-maps.md,
 :func:`csqlab.bounds.counting_lemma`), ``m`` and ``γ`` give the CSQ lower bound
 ``q ≥ m(τ² − γ)/2``.
 

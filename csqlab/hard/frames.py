@@ -1,5 +1,5 @@
 """Frame-averaged networks for any permutation subgroup: orbit-averaged parities of ReLUs
-(PAPER §4.4; lesson 9).
+(Theorem D; lesson 9).
 
 Kiani, Le, Lawrence, Jegelka, Weber (ICLR 2024) lift the parities of ReLUs of Goel et al.
 (2020) to every permutation subgroup ``G ≤ S_n``. Stated result: for any constant ``c``,
@@ -26,7 +26,7 @@ Realisation (:func:`orbit_parity_network`)
     the coordinates ``T`` (zero elsewhere), zero bias, and output weight
     ``χ(w)/|Orb(S)|``. With ``k ≈ log₂ n`` and ``|G| ≤ poly(n)`` the width is ``poly(n)``.
 
-Why it is hard for *every* frame-averaged class (PAPER §3)
+Why it is hard for *every* frame-averaged class (the paper's lifting argument)
     A frame ``F`` gives ``⟨φ⟩_F(x) = (1/|F(x)|) Σ_{g∈F(x)} φ(g⁻¹·x)``. If ``φ`` is already
     ``G``-invariant then every term equals ``φ(x)``, so ``⟨φ⟩_F = φ`` for *any* frame
     (argmax, canonicalisation, the whole group). A frame-averaged class with an MLP backbone
@@ -231,7 +231,7 @@ def certify_frame_averaged_member(family: HardFamily, member: int, activation: s
                                   frames=None, n_samples: int = 256, seed: int = 0
                                   ) -> FrameCertificate:
     """Certify that member ``member`` of an orbit-averaged parity family lies in the
-    frame-averaged class (PAPER §4.4): build its MLP (:func:`member_network`), compare with
+    frame-averaged class (Theorem D): build its MLP (:func:`member_network`), compare with
     ``family.evaluate``, check its invariance, and frame-average it with each frame
     (default: the argmax frame when ``G`` is transitive, the canonicalisation frame and the
     whole group) through :class:`csqlab.models.FrameAveragedMLP`, on ``n_samples`` draws.
@@ -291,7 +291,7 @@ def log10_frame_family_size(n, group: str = "cyclic", k=None) -> float | np.ndar
 
 def frame_averaged_bound_curve(ns, tolerance, group: str = "cyclic", k=None) -> BoundCurve:
     """Counting-lemma curve for the orbit-averaged parities of ReLUs under the named group
-    (PAPER §4.4): ``γ = 0``, ``log10 m`` from :func:`log10_frame_family_size`
+    (Theorem D): ``γ = 0``, ``log10 m`` from :func:`log10_frame_family_size`
     (``k = log_degree(n, even=True)`` by default); ``tolerance`` a number, array or callable
     of ``n`` (e.g. ``lambda n: n**-c``). ``group="trivial"`` is the non-symmetric bound it
     lifts (Goel et al. 2020)."""

@@ -1,7 +1,7 @@
-"""The paper's hard families for graph neural networks (PAPER §4.1, §4.2; lesson 8).
+"""The paper's hard families for graph neural networks (Theorems A and B; lesson 8).
 
 Kiani, Le, Lawrence, Jegelka, Weber (ICLR 2024) prove two lower bounds for GNNs. Both
-families here are built to satisfy the stated results; where PAPER.md marks a construction
+families here are built to satisfy the stated results; where the course notes (lessons/notes/proof-maps.md) mark a construction
 **[ours]**, the paper's exact construction may differ. Every formula is checked by a second
 route in ``tests/test_hard_gnn.py``.
 
@@ -535,7 +535,7 @@ def estimate_degree_parity_correlations(n: int, window, n_samples: int, directed
 
 def degree_parity_family(n: int, window=None, *, c: float = 0.5, directed: bool = True,
                          edge_probability: float = 0.5) -> HardFamily:
-    """The degree-histogram parities ``χ_S``, ``S ⊆ B``, on ``G(n, p)`` (PAPER §4.1; lesson 8).
+    """The degree-histogram parities ``χ_S``, ``S ⊆ B``, on ``G(n, p)`` (Theorem A; lesson 8).
 
     Members: all ``2^{|B|}`` subsets of the window (position = bitmask over the window, so
     member 0 is ``S = ∅``), as sorted tuples of degrees. Inputs: adjacency matrices
@@ -584,7 +584,7 @@ def degree_parity_family(n: int, window=None, *, c: float = 0.5, directed: bool 
         distribution=f"{kind} G({n}, {edge_probability:g})", sampler=sampler, norm=1.0,
         group=symmetric(n), action="graphs", exact_correlation=exact, gamma=gamma,
         size=1 << width,
-        description="χ_S(A) = (−1)^{Σ_{j∈S} h_j(A)}, S ⊆ B (PAPER §4.1; construction [ours])")
+        description="χ_S(A) = (−1)^{Σ_{j∈S} h_j(A)}, S ⊆ B (Theorem A; construction [ours])")
 
 
 def triangle_wave_coefficients(n: int) -> np.ndarray:
@@ -599,7 +599,7 @@ def triangle_wave_coefficients(n: int) -> np.ndarray:
 
 
 def degree_parity_network(n: int, subset, dtype=None):
-    """The GNN computing ``χ_S`` exactly (PAPER §4.1 realisation, **[ours]**).
+    """The GNN computing ``χ_S`` exactly (Theorem A realisation, **[ours]**).
 
     ``MessagePassingGNN(node_mlp=degree_indicator_mlp(n − 1), head=MLP(n, (n,), 1))``:
     constant features and sum aggregation give ``d_i``; the node MLP gives ``e_{d_i}``
@@ -828,7 +828,7 @@ def gnn_hidden_plane_correlation(adjacency, plane_u, plane_v, k: int) -> float:
 
 def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = None, planes=None,
                             rng=None, *, seed: int | None = None) -> HardFamily:
-    """Per-node hidden planes on a fixed graph with Gaussian features (PAPER §4.2; lesson 8).
+    """Per-node hidden planes on a fixed graph with Gaussian features (Theorem B; lesson 8).
 
     Members: plane indices of ``planes`` ``(m, 2, d)`` or of ``n_planes`` random planes
     (:func:`csqlab.hard.random_planes`). Member ``U`` is ``f_U(A, X)/‖f_U‖`` with
@@ -876,7 +876,7 @@ def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = No
         distribution="fixed graph A, X ~ N(0, I)", sampler=sampler,
         norm=math.sqrt(norm_squared), group=symmetric(n), action="graphs",
         exact_correlation=lambda i, j: float(correlations[i, j]), gamma=gamma, size=m,
-        description="f_U(A, X) = 1ᵀ ReLU(AXW_U) a (PAPER §4.2; graph factor [ours])")
+        description="f_U(A, X) = 1ᵀ ReLU(AXW_U) a (Theorem B; graph factor [ours])")
 
 
 def plane_pair(d: int, overlap: float, rng=None, *, seed: int | None = None) -> np.ndarray:

@@ -1,10 +1,10 @@
 """Invariant polynomials: exponentially hard for correlational queries, easy for a label
-transform (PAPER §4.5, lesson 10).
+transform (the paper's invariant polynomials, lesson 10).
 
 The paper states CSQ lower bounds for invariant polynomials and an efficient non-gradient
 (SQ) algorithm for *sparse* invariant polynomials: an SQ/CSQ separation inside one
 symmetric class. The constructions below are **ours**, built to satisfy that statement
-(PAPER §4.5 **[ours]**); the paper's exact construction may differ.
+(the paper's invariant polynomials **[ours]**); the paper's exact construction may differ.
 
 Orbit sums of multilinear monomials (``x ~ N(0, I_n)``, ``G ≤ S_n``)
     ``p_S(x) = |Orb(S)|^{−1/2} Σ_{T∈Orb(S)} x^T`` with ``x^T = Π_{i∈T} x_i``, one member per
@@ -116,7 +116,7 @@ MAX_QUADRATURE_DIM = 18
 
 
 def orbit_polynomial_family(n: int, k: int, group: PermutationGroup | None = None) -> HardFamily:
-    """Orbit sums of degree-``k`` multilinear monomials on ``x ~ N(0, I_n)`` (PAPER §4.5,
+    """Orbit sums of degree-``k`` multilinear monomials on ``x ~ N(0, I_n)`` (the paper's invariant polynomials,
     **[ours]**): ``p_S = |Orb(S)|^{−1/2} Σ_{T∈Orb(S)} x^T``, one member per orbit of
     k-subsets under ``group`` (default: trivial, i.e. the ``C(n, k)`` monomials).
 
@@ -240,7 +240,7 @@ def _set_monomial_values(X: np.ndarray, subset: tuple[int, ...]) -> np.ndarray:
 
 
 def set_monomial_family(n: int, d: int, k: int, subsets: Sequence | None = None) -> HardFamily:
-    """The set variant (PAPER §4.5, **[ours]**): ``f_S(X) = n^{−1/2} Σ_i Π_{j∈S} X_ij`` on
+    """The set variant (the paper's invariant polynomials, **[ours]**): ``f_S(X) = n^{−1/2} Σ_i Π_{j∈S} X_ij`` on
     ``X ∈ R^{n×d}`` with i.i.d. ``N(0, 1)`` entries, ``S ⊆ [d]``, ``|S| = k``.
 
     Members: all ``C(d, k)`` subsets (or the given ``subsets``); exactly orthonormal

@@ -8,6 +8,6 @@
   (``torch.func``), with the looped reference route.
 * :mod:`csqlab.training.members` — short online runs on one member of a hard family.
 
-Sweeps, the named experiments of PAPER §4 and their cache live one layer up, in
+Sweeps, the named experiments of the paper's results and their cache live one layer up, in
 :mod:`csqlab.experiments`.
 """

@@ -1,4 +1,4 @@
-"""Gradient descent is a CSQ algorithm (lesson 4; PAPER §1).
+"""Gradient descent is a CSQ algorithm (lesson 4; the CSQ setting).
 
 For a model ``h_θ`` with ``p`` parameters, a target ``f*`` and the square loss
 ``L(θ) = ½ E_x[(h_θ(x) − f*(x))²]``,

@@ -1,6 +1,6 @@
 """Short online runs of one student on one member of a hard family (lessons 8–10 and 12).
 
-Each trains a wider student with Adam on fresh batches of a normalised member (PAPER §4.7
+Each trains a wider student with Adam on fresh batches of a normalised member (our experiment protocol
 protocol, **ours**) through :func:`csqlab.training.online.train_online`; the test MSE stays
 near the trivial level 1 on the hard families. :func:`train_gnn_student` — a
 :class:`csqlab.models.ShallowGNN` on per-node hidden planes (lesson 8);
@@ -38,7 +38,7 @@ def train_gnn_student(family: HardFamily, member: int = 0, width: int = 16, step
                   record_every: int = 10, seed: int = 0) -> StudentRun:
     """Online Adam on the square loss: a :class:`csqlab.models.ShallowGNN` student of ``width``
     units learns member ``member`` of a :func:`csqlab.hard.gnn.gnn_hidden_plane_family` (normalised,
-    ``E[f*²] = 1``) from fresh batches each step (so GD stays a CSQ algorithm; PAPER §4.7
+    ``E[f*²] = 1``) from fresh batches each step (so GD stays a CSQ algorithm; our experiment protocol
     protocol, **[ours]**). Test set of ``n_test`` draws; everything seeded by ``seed``.
     The loop is :func:`csqlab.training.online.train_online`.
     """
@@ -68,7 +68,7 @@ def train_cnn_student(family: HardFamily, member: int = 0, width: int = 16, step
     """Online Adam on the square loss: a :class:`csqlab.models.GroupAveragedNetwork` student
     (a :class:`csqlab.models.CircularCNN` for ``C_n``) of ``width`` filters learns member
     ``member`` of a :func:`csqlab.hard.cnn.group_averaged_plane_family` (normalised, ``E[f*²] = 1``: predicting
-    0 scores 1) from fresh batches each step, so GD stays a CSQ algorithm (PAPER §4.7 protocol,
+    0 scores 1) from fresh batches each step, so GD stays a CSQ algorithm (our experiment protocol,
     **[ours]**). Test set of ``n_test`` draws; everything seeded by ``seed``. The loop is
     :func:`csqlab.training.online.train_online`.
     """

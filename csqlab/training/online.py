@@ -1,4 +1,4 @@
-"""The online training loop and its optimisers (lessons 8–10 and 12; PAPER §4.7 protocol, **ours**).
+"""The online training loop and its optimisers (lessons 8–10 and 12; our experiment protocol, lessons/notes/proof-maps.md).
 
 :func:`train_online` trains one student with online Adam on the square loss (a fresh batch
 every step, so every gradient is an average over new samples: the CSQ regime of lesson 4)
@@ -88,7 +88,7 @@ def train_online(student, sample: Callable, steps: int, *, lr: float, batch_size
                  n_test: int = 2048, record_every: int = 10, seed=0,
                  forward: Callable | None = None) -> OnlineRun:
     """One student, online Adam on the square loss: the quick gradient-descent runs of
-    lessons 8–10 and 12 (PAPER §4.7 protocol, **ours**; :func:`run` is the engine for sweeps).
+    lessons 8–10 and 12 (our experiment protocol, lessons/notes/proof-maps.md; :func:`run` is the engine for sweeps).
 
     ``sample(size, generator) -> (inputs, targets)`` draws ``size`` points from the teacher's
     distribution with the numpy ``generator`` (``inputs``: an array/tensor, or a tuple of

@@ -3,7 +3,7 @@
 A statistical query answered from ``N`` fresh samples returns the empirical mean
 ``(1/N) Σ_i φ(x_i, f*(x_i))``; its error has standard deviation ``sd(φ)/√N ≤ 1/√N``.
 That is the heuristic ``τ ≈ 1/√N`` linking the tolerance of an oracle to a sample size
-(BACKGROUND §1.1). This module repeats one query many times with
+(Kearns 1998). This module repeats one query many times with
 :class:`csqlab.oracles.SampleOracle` on the uniform cube ``{−1,+1}^10`` and compares the
 spread of the answers with the exact value (:class:`csqlab.oracles.ExactOracle`) and the
 band ``exact ± 1/√N``.
