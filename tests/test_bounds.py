@@ -449,7 +449,7 @@ def test_bad_shapes_and_arguments_are_refused_with_the_argument_named():
 
 
 def test_invariant_polynomial_bound_curves_lesson10():
-    """Lesson 10 (PAPER §4.5): the families' curves give C(n, n/2)/|G| and C(d, d/2) members
+    """Lesson 10 (the paper's invariant polynomials): the families' curves give C(n, n/2)/|G| and C(d, d/2) members
     with γ = 0, i.e. the counting lemma for those sizes."""
     import math
 
@@ -465,7 +465,7 @@ def test_invariant_polynomial_bound_curves_lesson10():
 
 
 def test_cnn_and_frame_bound_curves_lesson9():
-    """PAPER §4.3/§4.4: |G| = n multiplies γ by about n and the cyclic frame-averaged family is
+    """Theorems C and D: |G| = n multiplies γ by about n and the cyclic frame-averaged family is
     C(n, k)/n with k = log n (even)."""
     from csqlab.hard import cnn, frames
 

@@ -72,7 +72,7 @@ def test_hermite_matches_numpy_hermite_e(k, x):
 
 
 def test_hermite_low_degrees_are_the_textbook_polynomials():
-    """BACKGROUND §6.2: He_2 = x²−1, He_3 = x³−3x, He_4 = x⁴−6x²+3."""
+    """Probabilists' Hermite polynomials (lessons/notes/glossary.md): He_2 = x²−1, He_3 = x³−3x, He_4 = x⁴−6x²+3."""
     x = np.linspace(-3, 3, 13)
     np.testing.assert_allclose(hermite(2, x), x**2 - 1)
     np.testing.assert_allclose(hermite(3, x), x**3 - 3 * x)
@@ -149,7 +149,7 @@ def test_multivariate_hermite_products_and_orthogonality():
 
 
 def test_gauss_hermite_rule_is_normalised_and_exact_to_degree_2n_minus_1():
-    """Pitfall §8.3: hermegauss weights must be divided by sqrt(2π)."""
+    """Pitfall: hermegauss weights must be divided by sqrt(2π)."""
     n_points = 8
     nodes, weights = gauss_hermite_rule(n_points)
     assert weights.sum() == pytest.approx(1.0, abs=1e-14)
@@ -210,7 +210,7 @@ def test_monte_carlo_chunked_statistics_match_numpy():
 
 
 def test_half_line_quadrature_for_kinks_beats_gauss_hermite():
-    """Pitfall §8.4: kinks converge slowly under Gauss–Hermite; split at the kink instead."""
+    """Pitfall: kinks converge slowly under Gauss–Hermite; split at the kink instead."""
     exact = math.sqrt(2 / math.pi)  # E|z|
     assert half_line_expectation(np.abs) == pytest.approx(exact, rel=1e-14)
     gauss_hermite_error = abs(gauss_hermite_expectation(lambda x: np.abs(x[:, 0]), 1, 40) - exact)
@@ -238,7 +238,7 @@ def test_polar_quadrature_for_kinked_functions_of_two_variables():
 
 @pytest.mark.parametrize("m", range(9))
 def test_relu_and_sign_closed_forms_match_sympy_exact_integrals(m):
-    """BACKGROUND §3.4 closed forms against exact symbolic integrals."""
+    """Closed-form Hermite coefficients (lessons/notes/glossary.md) against exact symbolic integrals."""
     z = sympy.Symbol("z", real=True)
     density = sympy.exp(-(z**2) / 2) / sympy.sqrt(2 * sympy.pi)
     he_m = sympy.hermite_prob(m, z)
@@ -275,7 +275,7 @@ def test_closed_forms_match_monte_carlo(name, activation):
 
 
 def test_activation_parity_trap():
-    """Lesson 6 / pitfall §8.1: ReLU has no odd Hermite mass beyond degree 1; sign no even mass."""
+    """Lesson 6 / the activation/degree trap: ReLU has no odd Hermite mass beyond degree 1; sign no even mass."""
     relu_coefficients = relu_hermite_coefficients(30)
     sign_coefficients = sign_hermite_coefficients(30)
     assert np.all(relu_coefficients[3::2] == 0) and np.all(relu_coefficients[0::2] != 0)
@@ -317,7 +317,7 @@ def test_tanh_coefficients_quadrature_agrees_with_gauss_hermite_and_parseval():
     k=st.integers(0, 6),
 )
 def test_mehler_orthogonality_on_correlated_gaussians(rho, j, k):
-    """BACKGROUND §6.3: E[h_j(X) h_k(Y)] = ρ^k δ_jk, by direct 2-D quadrature."""
+    """Mehler's formula (lessons/notes/glossary.md): E[h_j(X) h_k(Y)] = ρ^k δ_jk, by direct 2-D quadrature."""
     value = correlated_expectation(
         lambda z: hermite_normalised(j, z), lambda z: hermite_normalised(k, z), rho
     )

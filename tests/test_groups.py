@@ -274,7 +274,7 @@ def test_subset_orbits_match_brute_force(builder, n, k):
 
 
 def test_subset_orbit_counts_quoted_in_background():
-    """BACKGROUND §5.1: C_10 on k-subsets has 12, 22, 26 orbits for k = 3, 4, 5; S_n has 1."""
+    """Burnside's lemma: C_10 on k-subsets has 12, 22, 26 orbits for k = 3, 4, 5; S_n has 1."""
     assert [G.subset_orbits(G.cyclic(10), k).n_orbits for k in (3, 4, 5)] == [12, 22, 26]
     assert G.subset_orbits(G.symmetric(20), 3).n_orbits == 1
     assert G.subset_orbits(G.trivial(6), 2).n_orbits == 15
@@ -390,7 +390,7 @@ def index_of(points, queries):
 
 
 def test_reynolds_shrinks_parity_norm_by_orbit_size():
-    """BACKGROUND §5.2: ‖R χ_S‖² = 1/|Orb(S)| on the uniform cube."""
+    """Group averaging identity (lessons/notes/glossary.md): ‖R χ_S‖² = 1/|Orb(S)| on the uniform cube."""
     group = G.cyclic(8)
     points = cube(8)
     R = G.reynolds_matrix(group, points)

@@ -1,6 +1,6 @@
 """Tests for csqlab.hard (the HardFamily object) and csqlab.hard.classical: parities,
 orbit-averaged parities, parities of activations and hidden planes (lessons 2–3, 6–10;
-PAPER §3, §4.3, §4.4). Every closed form is checked by a second route: enumeration of the
+the families the paper lifts, Theorems C and D). Every closed form is checked by a second route: enumeration of the
 cube, Monte Carlo with standard errors, polar quadrature, Mehler series, brute force."""
 
 import itertools
@@ -71,7 +71,7 @@ def test_parity_family_holds_a_few_members_of_a_huge_family():
 
 @pytest.mark.parametrize("group_name", ["cyclic", "dihedral", "generated"])
 def test_orbit_averaged_parities_orthonormal_and_invariant_lesson7(group_name):
-    """Lesson 7 / BACKGROUND §5.2: √|Orb| R_G χ_S, one per orbit, are exactly orthonormal
+    """Lesson 7 / the group averaging identity (lessons/notes/glossary.md): √|Orb| R_G χ_S, one per orbit, are exactly orthonormal
     (Gram by enumeration of {±1}^8) and G-invariant (every group element)."""
     n, k = 8, 3
     group = {"cyclic": G.cyclic(n), "dihedral": G.dihedral(n),
@@ -156,7 +156,7 @@ def test_parities_of_activations_equal_c_times_parity_on_cube(activation, k):
     np.testing.assert_allclose(family.gram(method="enumeration").gram, np.eye(len(family)),
                                atol=1e-12)
     if (activation, k) == ("relu", 2):
-        assert constant == pytest.approx(math.sqrt(2.0))  # BACKGROUND §3.2
+        assert constant == pytest.approx(math.sqrt(2.0))  # Goel et al. 2020
 
 
 def mehler_norm_squared(k, coefficients):
@@ -204,7 +204,7 @@ def test_relu_norm_formula_matches_mehler_series_and_hermite_lower_bound(k):
     lower = 4.0**k * coefficients[k] ** 2 * math.factorial(k) / k**k
     assert lower <= exact
     if k == 2:
-        assert lower == pytest.approx(0.798**2, rel=1e-2)  # BACKGROUND §3.2
+        assert lower == pytest.approx(0.798**2, rel=1e-2)  # Goel et al. 2020
 
 
 @pytest.mark.parametrize("activation,k", [("relu", 4), ("sigmoid", 3)])
@@ -221,7 +221,7 @@ def test_norm_formula_matches_monte_carlo(activation, k):
 @pytest.mark.parametrize("activation,k", [("relu", 3), ("relu", 5), ("sigmoid", 2),
                                           ("sigmoid", 4), ("tanh", 2)])
 def test_zero_family_raises_and_really_is_zero(activation, k):
-    """BACKGROUND §8.1: with the wrong activation/degree parity f_S ≡ 0; the library refuses
+    """The activation/degree trap (lessons/notes/glossary.md): with the wrong activation/degree parity f_S ≡ 0; the library refuses
     to build such a family, and the raw network is numerically zero."""
     with pytest.raises(ValueError, match="identically zero"):
         C.parity_of_activations_norm_squared(k, activation)
@@ -382,7 +382,7 @@ def test_smooth_activations_zero_is_exact_and_large_k_is_refused_by_name():
 
 
 def test_orbit_averaged_relu_parities_lesson9():
-    """PAPER §4.4: R_G f_S (one per C_6-orbit of 2-subsets) are orthogonal across orbits with
+    """Theorem D: R_G f_S (one per C_6-orbit of 2-subsets) are orthogonal across orbits with
     ‖R_G f_S‖² = ‖f_S‖²/|Orb(S)| (Monte Carlo Gram ≈ I within 4 SE), G-invariant, and equal
     to groups.reynolds applied to f_S."""
     n, k = 6, 2
@@ -413,7 +413,7 @@ def test_orbit_averaged_relu_parities_lesson9():
 
 @pytest.mark.parametrize("k", [2, 4, 6])
 def test_hidden_plane_orthogonal_to_polynomials_of_degree_below_k(k):
-    """DKKZ / BACKGROUND §8.2: F ⊥ every monomial s^a t^b with a + b < k (polar quadrature,
+    """Diakonikolas et al. 2020, the low-degree lemma: F ⊥ every monomial s^a t^b with a + b < k (polar quadrature,
     to 1e-10), but NOT to every degree-k monomial (test '< k', not '≤ k')."""
     angles = plane_kink_angles(k)
     norm = math.sqrt(C.hidden_plane_norm_squared(k))
@@ -430,7 +430,7 @@ def test_hidden_plane_orthogonal_to_polynomials_of_degree_below_k(k):
 
 def test_hidden_plane_degree_four_correlation_value():
     """k = 4: the un-normalised ⟨F, s⁴⟩ = −‖F‖ · 1.1674 ≈ −0.399, the "≈ 0.40 at degree 4" of
-    BACKGROUND §3.1 (cross-checked by Monte Carlo); also F flips sign under the rotation by π/k."""
+    Diakonikolas, Kane, Kontonis, Zarifis 2020 (cross-checked by Monte Carlo); also F flips sign under the rotation by π/k."""
     k = 4
     angles = plane_kink_angles(k)
     value = polar_expectation(lambda s, t: C.hidden_plane_function(s, t, k) * s**4, angles)
@@ -458,7 +458,7 @@ def test_hidden_plane_norm_closed_form_vs_quadrature_and_monte_carlo(k):
 
 
 def test_paper_section_4_3_check_norm_and_group_average():
-    """PAPER §4.3: n = 32, k = 4: ‖F‖² ≈ 0.117 and ‖R_G f_U‖² ≈ ‖f_U‖²/32 under cyclic shifts,
+    """Our check (lesson 9): n = 32, k = 4: ‖F‖² ≈ 0.117 and ‖R_G f_U‖² ≈ ‖f_U‖²/32 under cyclic shifts,
     computed exactly (Σ_g ⟨f_U, f_{U P_g}⟩/|G|) and by Monte Carlo through groups.reynolds."""
     n, k = 32, 4
     assert C.hidden_plane_norm_squared(k) == pytest.approx(0.117, abs=5e-4)
@@ -508,7 +508,7 @@ def test_hidden_plane_family_members_are_f_U():
 
 
 def test_odd_k_hidden_plane_is_zero_and_refused():
-    """BACKGROUND §3.1, §8.1: ReLU with odd k ≥ 3 gives F ≡ 0; the library refuses it."""
+    """Diakonikolas et al. 2020 and the activation/degree trap (lessons/notes/glossary.md): ReLU with odd k ≥ 3 gives F ≡ 0; the library refuses it."""
     for k in (3, 5):
         z = np.random.default_rng(k).standard_normal((1000, 2)) * 3
         assert np.max(np.abs(_alternating_relu_sum(z[:, 0], z[:, 1], k))) < 1e-12

@@ -1,4 +1,4 @@
-"""csqlab.hard.cnn: group-averaged hidden planes, the CNN family of lesson 9 (PAPER §4.3).
+"""csqlab.hard.cnn: group-averaged hidden planes, the CNN family of lesson 9 (Theorem C).
 Each claim by a second route: permutation matrices instead of index tricks, Monte Carlo with
 standard errors through groups.reynolds, the realising CircularCNN / GroupAveragedNetwork,
 brute-force overlaps, and fitted scalings of the bound curve."""
@@ -30,11 +30,11 @@ def mean_and_error(values):
     return values.mean(), values.std(ddof=1) / math.sqrt(len(values))
 
 
-# --------------------------------------------------------------------------- PAPER §4.3 check
+# --------------------------------------------------------------------------- our n = 32, k = 4 check
 
 
 def test_paper_check_n32_k4_norm_shrinks_by_group_order():
-    """PAPER §4.3: n = 32, k = 4 — ‖F‖² ≈ 0.117 and ‖R_G f‖² ≈ ‖F‖²/32 under cyclic shifts.
+    """Our check (lesson 9): n = 32, k = 4 — ‖F‖² ≈ 0.117 and ‖R_G f‖² ≈ ‖F‖²/32 under cyclic shifts.
     Exact route (translated planes) vs permutation matrices vs Monte Carlo through reynolds."""
     n, k = 32, 4
     assert C.hidden_plane_norm_squared(k) == pytest.approx(0.117, abs=5e-4)
@@ -53,7 +53,7 @@ def test_paper_check_n32_k4_norm_shrinks_by_group_order():
 
 @pytest.mark.parametrize("group_name", ["cyclic", "dihedral"])
 def test_group_averaging_identity_against_monte_carlo(group_name):
-    """⟨R_G f, R_G g⟩ = (1/|G|) Σ_h ⟨f, g∘h⟩ (BACKGROUND §5.2): the exact right-hand side
+    """⟨R_G f, R_G g⟩ = (1/|G|) Σ_h ⟨f, g∘h⟩ (the group averaging identity, lessons/notes/glossary.md): the exact right-hand side
     (kernel sums over translated planes) vs Monte Carlo of the left-hand side (reynolds) and
     of the right-hand side (act_on_vectors), each within 4 standard errors."""
     n, k = 6, 4
@@ -236,7 +236,7 @@ def test_self_overlaps_under_cyclic_shifts_are_like_cross_overlaps():
 
 @pytest.mark.parametrize("k", [2, 4, 6])
 def test_cancelling_plane_cancels_exactly(k):
-    """The caveat of PAPER §4.3: a group with many fixed points (one transposition) and an
+    """The caveat of Theorem C: a group with many fixed points (one transposition) and an
     aligned plane give R_G f ≡ 0 (exact norm and reynolds values), and the family refuses it;
     a random plane under the same group does not shrink at all (‖R_G φ‖² close to 1)."""
     n = 16
@@ -256,7 +256,7 @@ def test_cancelling_plane_cancels_exactly(k):
 
 
 def test_bound_curve_group_factors_and_scaling():
-    """PAPER §4.3 shape: |G| = 1 reproduces the plain hidden-plane curve; |G| = n multiplies γ by
+    """Theorem C shape: |G| = 1 reproduces the plain hidden-plane curve; |G| = n multiplies γ by
     → n and divides m by n; fitted slope of ln γ vs ln n → 1 − (1/2 − c)k and log10 m linear in
     n^{2c} (slope 1/(4 ln 10) of our deletion estimate)."""
     k, c, tolerance = 8, 0.25, 0.05
@@ -294,7 +294,7 @@ def test_family_size_and_gamma_bound_helpers():
 
 
 def test_train_cnn_student_is_deterministic():
-    """The quick GD run (PAPER §4.7 protocol, ours): same seed → same curve; test MSE at
+    """The quick GD run (our experiment protocol, lessons/notes/proof-maps.md): same seed → same curve; test MSE at
     initialisation is a real number near the trivial level."""
     family = cnn.group_averaged_plane_family(8, 4, n_planes=1, seed=13)
     first = members.train_cnn_student(family, width=8, steps=6, record_every=3, n_test=256, seed=1)

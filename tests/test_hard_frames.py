@@ -1,5 +1,5 @@
 """csqlab.hard.frames: orbit-averaged parities of ReLUs in frame-averaged networks, lesson 9
-(PAPER §4.4). Each claim by a second route: the family of csqlab.hard.classical vs the explicit
+(Theorem D). Each claim by a second route: the family of csqlab.hard.classical vs the explicit
 MLP, frame averaging through models.FrameAveragedMLP vs the backbone, the whole-group frame vs
 groups.reynolds, orbit enumeration vs the size floor, fitted scalings of the bound curves."""
 
@@ -19,7 +19,7 @@ GROUP_CASES = [("cyclic", 8), ("dihedral", 8), ("torus", 9), ("two cycles", 8)]
 
 @pytest.mark.parametrize(("name", "n"), GROUP_CASES)
 def test_members_are_mlps_and_frame_averaging_returns_them(name, n):
-    """PAPER §4.4: every member of the orbit-averaged ReLU-parity family is computed (float64)
+    """Theorem D: every member of the orbit-averaged ReLU-parity family is computed (float64)
     by the explicit one-hidden-layer MLP with |Orb(S)|·2^k units, is G-invariant, and frame
     averaging it with the argmax, canonicalisation and whole-group frames returns it."""
     group = FR.group_by_name(name, n)
@@ -114,7 +114,7 @@ def test_family_sizes_against_orbit_enumeration(name, n):
 
 
 def test_bound_curves_are_quasi_polynomial():
-    """PAPER §4.4: with k = log n (even) and |G| ≤ poly(n), log10 q is linear in (ln n)² (r² >
+    """Theorem D: with k = log n (even) and |G| ≤ poly(n), log10 q is linear in (ln n)² (r² >
     0.99, slope stable); the cyclic and dihedral curves are the non-symmetric one minus
     log10|G|; τ = n^{−c} enters as −2c log10 n; S_n collapses (m = 1)."""
     ns = np.unique(np.round(np.geomspace(64, 2**20, 25)))

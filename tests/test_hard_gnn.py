@@ -1,4 +1,4 @@
-"""csqlab.hard.gnn: the GNN hard families of lesson 8 (PAPER §4.1, §4.2), each claim by a
+"""csqlab.hard.gnn: the GNN hard families of lesson 8 (Theorems A and B), each claim by a
 second route — brute-force enumeration of graphs, naive Python loops, Monte Carlo with error
 bars, the realising networks of csqlab.models, and fitted scalings of the bound curves."""
 
@@ -43,7 +43,7 @@ def _plane_pair(d, overlap, seed):
 
 
 def test_degree_probabilities_are_binomial_and_window_is_central():
-    """§4.1: p_j = P(Bin(n−1, p) = j) (math.comb route); the window holds the likeliest degrees."""
+    """Theorem A: p_j = P(Bin(n−1, p) = j) (math.comb route); the window holds the likeliest degrees."""
     n = 9
     expected = [math.comb(n - 1, j) * 0.3**j * 0.7 ** (n - 1 - j) for j in range(n)]
     assert np.allclose(gnn.degree_probabilities(n, 0.3), expected, atol=1e-15)
@@ -60,7 +60,7 @@ def test_degree_probabilities_are_binomial_and_window_is_central():
 
 
 def test_histogram_and_parity_match_a_naive_loop():
-    """§4.1: h_j counts nodes of out-degree j; χ_S = (−1)^{Σ_{j∈S} h_j}."""
+    """Theorem A: h_j counts nodes of out-degree j; χ_S = (−1)^{Σ_{j∈S} h_j}."""
     graphs = gnn.sample_graphs(7, 20, seed=3)
     for graph in graphs:
         degrees = [int(sum(row)) for row in graph]
@@ -73,7 +73,7 @@ def test_histogram_and_parity_match_a_naive_loop():
 
 
 def test_directed_correlation_formula_matches_enumeration_of_all_4096_graphs():
-    """§4.1(b): E[χ_S χ_T] = (1 − 2p_{SΔT})^n, by a naive loop over every directed graph, n = 4."""
+    """Theorem A, correlations: E[χ_S χ_T] = (1 − 2p_{SΔT})^n, by a naive loop over every directed graph, n = 4."""
     n = 4
     pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
     subsets = [s for r in range(5) for s in itertools.combinations(range(n), r)]
@@ -94,7 +94,7 @@ def test_directed_correlation_formula_matches_enumeration_of_all_4096_graphs():
 
 
 def test_directed_formula_matches_enumeration_for_n5_with_biased_edges():
-    """§4.1(b): the formula holds for G(n, p) with p ≠ ½ (weighted enumeration, 2^20 graphs)."""
+    """Theorem A, correlations: the formula holds for G(n, p) with p ≠ ½ (weighted enumeration, 2^20 graphs)."""
     enumerated = gnn.degree_parity_correlations_by_enumeration(5, (1, 2, 3), edge_probability=0.3)
     for mask, value in enumerate(enumerated.values):
         formula = gnn.degree_parity_correlation(5, enumerated.subset(mask), edge_probability=0.3)
@@ -102,7 +102,7 @@ def test_directed_formula_matches_enumeration_for_n5_with_biased_edges():
 
 
 def test_directed_formula_matches_monte_carlo_for_n30():
-    """§4.1(b): Monte Carlo over sampled directed graphs is within 4.5 standard errors."""
+    """Theorem A, correlations: Monte Carlo over sampled directed graphs is within 4.5 standard errors."""
     window = (11, 12, 13, 14, 15, 16)
     estimate = gnn.estimate_degree_parity_correlations(30, window, 40_000, seed=5)
     formula = np.array([gnn.degree_parity_correlation(30, estimate.subset(mask))
@@ -113,7 +113,7 @@ def test_directed_formula_matches_monte_carlo_for_n30():
 
 
 def test_gamma_closed_form_equals_brute_force_over_all_subsets():
-    """§4.1(b): γ = max over nonempty U ⊆ B of |1 − 2p_U|^n equals the endpoint formula."""
+    """Theorem A, correlations: γ = max over nonempty U ⊆ B of |1 − 2p_U|^n equals the endpoint formula."""
     for n, width, p in [(12, 4, 0.5), (30, 6, 0.5), (9, 8, 0.5), (20, 5, 0.3), (6, 5, 0.5)]:
         window = gnn.central_degree_window(n, width, p)
         brute = max(abs(gnn.degree_parity_correlation(n, u, p))
@@ -124,7 +124,7 @@ def test_gamma_closed_form_equals_brute_force_over_all_subsets():
 
 
 def test_gamma_decays_like_exp_minus_sqrt_n():
-    """§4.1(b): −ln γ(n) grows like √n (log-log slope ≈ ½) with constant → 2√(2/π) for c < ½."""
+    """Theorem A, correlations: −ln γ(n) grows like √n (log-log slope ≈ ½) with constant → 2√(2/π) for c < ½."""
     ns = np.array([256, 512, 1024, 2048, 4096, 8192, 16384])
     for c in (1 / 3, 0.5):
         minus_log = np.array([-gnn.degree_parity_gamma(int(n), c=c).log_gamma for n in ns])
@@ -135,7 +135,7 @@ def test_gamma_decays_like_exp_minus_sqrt_n():
 
 
 def test_family_exact_gram_equals_monte_carlo_and_gamma():
-    """§4.1(b): the HardFamily's exact Gram (formula) vs its Monte Carlo Gram; γ field."""
+    """Theorem A, correlations: the HardFamily's exact Gram (formula) vs its Monte Carlo Gram; γ field."""
     family = gnn.degree_parity_family(20, window=(8, 9, 10))
     exact = family.gram()
     assert family.size == 8 and family.members[5] == (8, 10)
@@ -147,7 +147,7 @@ def test_family_exact_gram_equals_monte_carlo_and_gamma():
 
 
 def test_members_are_realised_by_the_message_passing_gnn_exactly():
-    """§4.1(a): the explicit-weight MessagePassingGNN equals χ_S on random graphs, in float64."""
+    """Theorem A, realisation: the explicit-weight MessagePassingGNN equals χ_S on random graphs, in float64."""
     for n, subset, directed in [(10, (4, 5), True), (15, (5, 7, 8, 9), False), (6, (0,), True),
                                 (8, tuple(range(8)), True)]:
         graphs = gnn.sample_graphs(n, 400, directed=directed, seed=n)
@@ -160,7 +160,7 @@ def test_members_are_realised_by_the_message_passing_gnn_exactly():
 
 
 def test_triangle_wave_gives_parity_on_integers():
-    """§4.1(a): 1 − 2 Σ_r c_r ReLU(t − r) = (−1)^t for t = 0..n, piecewise linear between."""
+    """Theorem A, realisation: 1 − 2 Σ_r c_r ReLU(t − r) = (−1)^t for t = 0..n, piecewise linear between."""
     for n in (1, 2, 7, 20):
         c = gnn.triangle_wave_coefficients(n)
         t = np.arange(n + 1)
@@ -169,7 +169,7 @@ def test_triangle_wave_gives_parity_on_integers():
 
 
 def test_members_are_invariant_under_node_permutations():
-    """§4.1(c): every member is S_n-invariant, A ↦ PAPᵀ (float64, equivariance_error)."""
+    """Theorem A, invariance: every member is S_n-invariant, A ↦ PAPᵀ (float64, equivariance_error)."""
     family = gnn.degree_parity_family(12, window=(5, 6, 7))
     graphs = family.sample(5, seed=0)
     result = equivariance_error(lambda a: family.evaluate(a), family.group, (graphs,),
@@ -178,7 +178,7 @@ def test_members_are_invariant_under_node_permutations():
 
 
 def test_undirected_handshake_identity_and_refused_windows():
-    """§4.1(b): undirected graphs have an even number of odd-degree nodes (χ_odd ≡ 1)."""
+    """Theorem A, correlations: undirected graphs have an even number of odd-degree nodes (χ_odd ≡ 1)."""
     enumerated = gnn.degree_parity_correlations_by_enumeration(5, (1, 3), directed=False)
     assert enumerated.values[3] == pytest.approx(1.0)  # U = {1, 3} = all odd degrees
     enumerated = gnn.degree_parity_correlations_by_enumeration(5, (0, 2, 4), directed=False)
@@ -191,7 +191,7 @@ def test_undirected_handshake_identity_and_refused_windows():
 
 
 def test_undirected_enumeration_agrees_with_monte_carlo_and_differs_from_directed_formula():
-    """§4.1(b): for undirected G(6, ½) the exact correlations (enumeration) match Monte Carlo,
+    """Theorem A, correlations: for undirected G(6, ½) the exact correlations (enumeration) match Monte Carlo,
     and the directed formula is off by far more than the Monte Carlo error at this size."""
     window = (2, 3)
     exact = gnn.degree_parity_correlations_by_enumeration(6, window, directed=False)
@@ -202,7 +202,7 @@ def test_undirected_enumeration_agrees_with_monte_carlo_and_differs_from_directe
 
 
 def test_elimination_recovers_the_subset_from_few_samples():
-    """§4.1(e): Gaussian elimination on h_j mod 2 learns S from |B| + a few samples."""
+    """Theorem A, contrast: Gaussian elimination on h_j mod 2 learns S from |B| + a few samples."""
     n = 40
     window = gnn.central_degree_window(n, 6)
     target = (window[0], window[3], window[4])
@@ -219,7 +219,7 @@ def test_elimination_recovers_the_subset_from_few_samples():
 
 
 def test_degree_parity_bound_is_exponential_in_n_to_the_c():
-    """§4.1(d): log10 q = |B| log10 2 + log10(τ² − γ) − log10 2, |B| ≈ n^c (fitted)."""
+    """Theorem A, scaling: log10 q = |B| log10 2 + log10(τ² − γ) − log10 2, |B| ≈ n^c (fitted)."""
     ns = np.array([64, 128, 256, 512, 1024, 2048, 4096])
     tolerance = 0.05
     curve = gnn.degree_parity_bound_curve(ns, tolerance, c=0.5)
@@ -244,7 +244,7 @@ def test_degree_parity_bound_is_exponential_in_n_to_the_c():
 
 
 def test_graph_factor_at_most_n_with_equality_for_regular_graphs():
-    """§4.2: (Σ√deg)²/Σdeg ≤ n, = n for regular graphs (cycle, complete), < n for a star."""
+    """Theorem B: (Σ√deg)²/Σdeg ≤ n, = n for regular graphs (cycle, complete), < n for a star."""
     assert gnn.graph_factor(_cycle(7)) == pytest.approx(7)
     assert gnn.graph_factor(np.ones((5, 5)) - np.eye(5)) == pytest.approx(5)
     assert gnn.graph_factor(_star(6)) == pytest.approx((math.sqrt(5) + 5) ** 2 / 10)
@@ -254,7 +254,7 @@ def test_graph_factor_at_most_n_with_equality_for_regular_graphs():
 
 
 def test_member_is_a_shallow_gnn_with_explicit_weights():
-    """§4.2: 1ᵀ ReLU(AXW) a with W = [Uᵀθ_m], a_m = (−1)^m equals Σ_i F(U z_i) (float64)."""
+    """Theorem B: 1ᵀ ReLU(AXW) a with W = [Uᵀθ_m], a_m = (−1)^m equals Σ_i F(U z_i) (float64)."""
     plane = random_planes(1, 6, seed=2)[0]
     W, a = gnn.gnn_hidden_plane_weights(plane, 4)
     assert W.shape == (6, 8) and np.array_equal(a, (-1.0) ** np.arange(1, 9))
@@ -276,7 +276,7 @@ def test_member_is_a_shallow_gnn_with_explicit_weights():
 
 
 def test_exact_correlation_matches_monte_carlo_and_stays_below_the_graph_bound():
-    """§4.2: exact ⟨f_U, f_V⟩ (arc-cosine kernel) vs Monte Carlo ± error bars, and
+    """Theorem B: exact ⟨f_U, f_V⟩ (arc-cosine kernel) vs Monte Carlo ± error bars, and
     |⟨f_U, f_V⟩| ≤ graph_factor · ‖UVᵀ‖^k ≤ n ‖UVᵀ‖^k on small fixed graphs."""
     rng = np.random.default_rng(0)
     for graph in (_cycle(5), _star(5), (rng.random((5, 5)) < 0.5) * (1 - np.eye(5))):
@@ -292,7 +292,7 @@ def test_exact_correlation_matches_monte_carlo_and_stays_below_the_graph_bound()
 
 
 def test_plane_pair_has_the_requested_overlap():
-    """§4.2: plane_pair gives orthonormal rows and ‖UVᵀ‖_op = t (numpy's singular values)."""
+    """Theorem B: plane_pair gives orthonormal rows and ‖UVᵀ‖_op = t (numpy's singular values)."""
     for overlap in (0.0, 0.3, 0.8, 1.0):
         plane_u, plane_v = gnn.plane_pair(7, overlap, seed=2)
         assert np.allclose(plane_u @ plane_u.T, np.eye(2)) and np.allclose(plane_v @ plane_v.T,
@@ -301,7 +301,7 @@ def test_plane_pair_has_the_requested_overlap():
 
 
 def test_star_graph_correlation_equals_the_single_plane_correlation():
-    """§4.2: on a star the leaves share one aggregate and the centre is independent of it,
+    """Theorem B: on a star the leaves share one aggregate and the centre is independent of it,
     so the normalised correlation is exactly the single-node one (DKKZ closed form)."""
     planes = random_planes(2, 8, seed=4)
     single = hidden_plane_correlation(planes[0], planes[1], 4)
@@ -310,7 +310,7 @@ def test_star_graph_correlation_equals_the_single_plane_correlation():
 
 
 def test_hidden_plane_members_are_invariant_under_node_permutations():
-    """§4.2: f(PAPᵀ, PX) = f(A, X) for every member (float64, equivariance_error, S_n)."""
+    """Theorem B: f(PAPᵀ, PX) = f(A, X) for every member (float64, equivariance_error, S_n)."""
     family = gnn.gnn_hidden_plane_family(_cycle(6), 5, 4, n_planes=3, seed=1)
     graphs = gnn.sample_graphs(6, 4, directed=False, seed=2)
     features = np.random.default_rng(1).standard_normal((4, 6, 5))
@@ -320,7 +320,7 @@ def test_hidden_plane_members_are_invariant_under_node_permutations():
 
 
 def test_hidden_plane_bound_curve_scaling():
-    """§4.2: tolerance needed √γ ∝ d^{−(½−c)k/2} (fitted slope), log10 m ∝ d^{2c}, and the
+    """Theorem B: tolerance needed √γ ∝ d^{−(½−c)k/2} (fitted slope), log10 m ∝ d^{2c}, and the
     graph factor raises γ by exactly that factor over the DKKZ bound it lifts."""
     ds = np.round(np.geomspace(1e3, 1e7, 9))
     k, c, factor = 4, 0.25, 6.0
@@ -349,7 +349,7 @@ def one_thread():
 
 
 def test_student_run_is_seeded_and_stays_near_the_trivial_level(one_thread):
-    """§4.7 protocol [ours]: same seed → same numbers; test MSE stays near 1 for d = 16."""
+    """Our experiment protocol: same seed → same numbers; test MSE stays near 1 for d = 16."""
     family = gnn.gnn_hidden_plane_family(_cycle(5), 16, 4, n_planes=1, seed=0)
     first = members.train_gnn_student(family, width=16, steps=60, batch_size=64, n_test=512, seed=1)
     second = members.train_gnn_student(family, width=16, steps=60, batch_size=64, n_test=512, seed=1)
@@ -380,7 +380,7 @@ def test_bad_arguments_raise_value_errors_naming_them(call, match):
 
 
 def test_binomial_tail_sanity_for_window_mass():
-    """§4.1: the central window of √n degrees carries ≈ P(|Z| ≤ 1) of the mass (scipy)."""
+    """Theorem A: the central window of √n degrees carries ≈ P(|Z| ≤ 1) of the mass (scipy)."""
     n = 10_000
     window = gnn.central_degree_window(n, gnn.window_width(n, 0.5))
     mass = gnn.degree_probabilities(n)[list(window)].sum()

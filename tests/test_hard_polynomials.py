@@ -1,5 +1,5 @@
 """Tests for csqlab.hard.polynomials: invariant polynomials, hard for CSQ and easy for a label
-transform (lesson 10; PAPER §4.5, our construction). Every claim is checked by a second
+transform (lesson 10; the paper's invariant polynomials, our construction). Every claim is checked by a second
 route: Hermite orthonormality vs monomial expansion vs 2-point Gauss–Hermite quadrature vs
 Monte Carlo with standard errors; realising networks vs the family's own evaluation."""
 

@@ -50,7 +50,7 @@ def test_shallow_gnn_is_permutation_invariant(seed, aggregation, readout, activa
 
 
 def test_shallow_gnn_computes_the_paper_formula():
-    """PAPER §4.2: f(A, X) = 1ᵀ σ(A X W) a; mean variants use D⁻¹AX and a node average."""
+    """Theorem B: f(A, X) = 1ᵀ σ(A X W) a; mean variants use D⁻¹AX and a node average."""
     A, X = random_graphs(3, 6, 4, 1)
     A[0, 2, :] = 0.0
     A[0, :, 2] = 0.0  # an isolated node: mean aggregation must give 0 there
@@ -69,7 +69,7 @@ def test_shallow_gnn_computes_the_paper_formula():
 
 
 def test_degree_histogram_gnn_counts_degrees():
-    """PAPER §4.1 [ours]: the exact ReLU node MLP + sum readout gives h_j(A) = #{deg = j}."""
+    """Theorem A [ours]: the exact ReLU node MLP + sum readout gives h_j(A) = #{deg = j}."""
     A, _ = random_graphs(6, 9, 1, 3)
     histogram_gnn = M.MessagePassingGNN(M.degree_indicator_mlp(8))
     counts = histogram_gnn(A).detach().numpy()
@@ -167,7 +167,7 @@ def test_frame_averaged_mlp_is_invariant_and_trains(frame):
 
 
 def test_frame_averaged_mlp_of_an_invariant_backbone_is_the_backbone():
-    """PAPER §3: if φ is already G-invariant, frame averaging with any frame returns φ."""
+    """The paper's lifting argument: if φ is already G-invariant, frame averaging with any frame returns φ."""
     x = torch.tensor(np.random.default_rng(4).normal(size=(10, 6)))
     backbone = M.InvariantPolynomial(6, 3)
     for frame in [G.argmax_frame(G.cyclic(6)), G.sort_frame(6)]:
@@ -191,7 +191,7 @@ def test_power_sum_polynomial_formula_and_symmetric_invariance():
 
 
 def test_orbit_sum_features_are_orthonormal_and_invariant():
-    """PAPER §4.5 [ours]: |Orb(S)|^{-1/2} Σ_{T∈Orb(S)} x^T are orthonormal (exact, uniform
+    """The paper's invariant polynomials [ours]: |Orb(S)|^{-1/2} Σ_{T∈Orb(S)} x^T are orthonormal (exact, uniform
     cube: distinct multilinear monomials are orthonormal) and G-invariant — but not
     invariant under S_n when G = C_n."""
     n = 8

@@ -1,5 +1,5 @@
 """The experiments CLI (python -m csqlab reproduce) and the results shipped in csqlab/data
-(PAPER §4.7 protocol, ours; lesson 11 reads them)."""
+(our experiment protocol, lessons/notes/proof-maps.md; lesson 11 reads them)."""
 
 import csv
 import gzip

@@ -1,4 +1,4 @@
-"""Lessons 8–11 (the experiments of PAPER §4.7, protocol ours): csqlab.experiments and csqlab.training (online loop, students).
+"""Lessons 8–11 (the experiments of the paper's results, protocol ours): csqlab.experiments and csqlab.training (online loop, students).
 
 Second routes: the seeds trained at once with torch.func (vmap over stacked parameters)
 against a plain loop of autograd calls; the written-out Adam, alone and inside the shared
@@ -60,7 +60,7 @@ def losses(records, column="test_loss"):
 
 @pytest.mark.parametrize("family", sorted(experiments.FAMILIES))
 def test_batched_seeds_equal_the_looped_run(family):
-    """PAPER §4.7 protocol: training every seed at once with torch.func (vmap over stacked
+    """Our experiment protocol: training every seed at once with torch.func (vmap over stacked
     parameters) gives the numbers of one plain autograd run per seed."""
     config = tiny(family)
     batched = experiments.run(config, device="cpu")
@@ -200,7 +200,7 @@ def test_lesson_wrappers_of_the_shared_loop_validate_their_inputs():
 
 
 def test_precomputed_frame_student_equals_frame_averaged_mlp():
-    """The student the engine trains for PAPER §4.4 is FrameAveragedMLP, evaluated with the
+    """The student the engine trains for Theorem D is FrameAveragedMLP, evaluated with the
     frame computed outside the torch.func transforms."""
     group = groups.cyclic(7)
     network = FrameAveragedMLP(groups.canonical_frame(group), hidden=(12,), seed=3)
@@ -415,7 +415,7 @@ def test_killed_sweep_subprocess_resumes(tmp_path):
 
 
 def test_every_experiment_follows_the_protocol():
-    """PAPER §4.7 protocol (ours): quick sizes {8, 16, 32} (contrast: larger cubes), Adam
+    """Our experiment protocol: quick sizes {8, 16, 32} (contrast: larger cubes), Adam
     with learning rates from {1e-4, 3e-4, 1e-3, 3e-3}, ≥ 3 seeds, trivial line at 1; on the
     cube the step budget stays below 2^n (no memorisation of the whole cube)."""
     assert set(experiments.FULL_LEARNING_RATES) == {1e-4, 3e-4, 1e-3, 3e-3}
