@@ -247,3 +247,30 @@ def test_understanding_q3_majority_of_three_spectrum():
     weights = boolean.degree_weights(boolean.majority_on_cube(3))
     assert weights.tolist() == [0.0, 0.75, 0.0, 0.25]
     assert weights[1] > 2 / math.pi
+
+
+# --------------------------------------------- exercise 2.3, the derivation (notes/answers.md)
+
+
+@pytest.mark.parametrize("n", [3, 5, 7, 9, 11])
+def test_exercise_2_3_level_one_coefficient_of_majority(n):
+    """f̂({0}) = C(n−1, (n−1)/2)/2^{n−1} (x_0 decides exactly when the others tie), checked
+    against the explicit points; W¹[Maj_5] = 45/64."""
+    coefficient = math.comb(n - 1, (n - 1) // 2) / 2 ** (n - 1)
+    assert _explicit_coefficients(boolean.majority_on_cube(n), n)[1] == pytest.approx(coefficient, abs=1e-15)
+    if n == 5:
+        assert n * coefficient**2 == 45 / 64
+
+
+def test_exercise_2_3_check_rejects_a_wrong_level_one():
+    """Correct weights except a level-1 weight off by 1e-6 at n ≥ 5: the check fails."""
+    import csqlab.checks
+
+    def nearly(n):
+        weights = boolean.majority_fourier_weights(n).copy()
+        if n >= 5:
+            weights[1] += 1e-6
+        return weights
+
+    result = csqlab.checks.ex2_3(nearly)
+    assert result.status == "failed" and "derivation gives" in str(result.message)

@@ -147,6 +147,15 @@ def ex2_3(majority_weights):
             f"Maj_3 = ½x_0 + ½x_1 + ½x_2 − ½x_0x_1x_2 has W = (0, 0.75, 0, 0.25), got {got}")
         return True
 
+    def level_one(fn):
+        for n in [5, 7, 21]:
+            coefficient = math.comb(n - 1, (n - 1) // 2) / 2 ** (n - 1)
+            got = evaluate(fn, n)[1]
+            assert abs(got - n * coefficient**2) < 1e-12, (
+                f"n = {n}: W¹ = {got}, the derivation gives n·(C(n−1, (n−1)/2)/2^(n−1))² = "
+                f"{n * coefficient**2}" + (" = 45/64" if n == 5 else ""))
+        return True
+
     def small(fn):
         for n in [5, 9, 13]:
             expected = boolean.degree_weights(boolean.majority_on_cube(n))
@@ -177,6 +186,8 @@ def ex2_3(majority_weights):
         [
             Property("n = 3 gives (0, 3/4, 0, 1/4)", three,
                      hint="W^k = C(n, k)·f̂_k², where f̂_k = E[Maj(x)·x_0⋯x_{k-1}]"),
+            Property("level 1 matches the derivation: W¹[Maj_5] = 45/64, and n = 7, 21", level_one,
+                     hint="x_0 decides the vote exactly when the other n − 1 votes tie"),
             Property("agrees with the transform for n = 5, 9, 13", small,
                      hint="count points by how many −1s fall inside and outside {0..k−1}"),
             Property("n = 51 (no enumeration possible) agrees with the closed form", large,
