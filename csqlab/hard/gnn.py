@@ -40,7 +40,8 @@ Part 1 — degree-histogram parities on random graphs (SQ, exponential in ``n^c`
     *Undirected G(n, p).* Degrees are weakly dependent (each edge feeds two of them), so the
     formula is only approximate: :func:`estimate_degree_parity_correlations` measures it by
     Monte Carlo, :func:`degree_parity_correlations_by_enumeration` computes it exactly for
-    tiny ``n``. One dependence is exact: ``Σ_i d_i = 2|E|`` is even (the handshake lemma),
+    tiny ``n``, and :func:`conditioned_binomial_correlation` approximates it by independent
+    binomial degrees conditioned on an even sum **[ours]**. One dependence is exact: ``Σ_i d_i = 2|E|`` is even (the handshake lemma),
     so the number of odd-degree nodes is even, ``χ_{odd degrees} ≡ +1`` and
     ``χ_{even degrees} ≡ (−1)^n``. Windows containing all odd (or all even) degrees are
     refused.
@@ -138,6 +139,7 @@ __all__ = [
     "degree_histogram_parity",
     "histogram_parity_bits",
     "degree_parity_correlation",
+    "conditioned_binomial_correlation",
     "DegreeParityGamma",
     "degree_parity_gamma",
     "ParityCorrelations",
@@ -400,17 +402,41 @@ def _bit_codes(bits: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- correlations
 
 
-def degree_parity_correlation(n: int, subset, edge_probability: float = 0.5) -> float:
-    """Exact ``E[χ_U] = (1 − 2 p_U)^n`` under directed ``G(n, p)`` (module docstring), which is
-    ``E[χ_S χ_T]`` for ``U = S Δ T``; ``p_U = P(Bin(n − 1, p) ∈ U)``. ``U = ∅`` gives 1."""
+def _subset_law(n, subset, edge_probability) -> tuple[int, np.ndarray, np.ndarray, float]:
+    """Checked ``n``, the degrees of ``U``, their probabilities ``p_j`` and ``p``."""
     n = _check_int(n, "n", 2)
     degrees = [_check_int(j, "subset entries", 0) for j in subset]
     if any(j >= n for j in degrees) or len(set(degrees)) != len(degrees):
         raise ValueError(f"subset must hold distinct degrees in 0..{n - 1}, got {degrees}")
     edge_probability = _check_probability(edge_probability)
     # only the degrees of U are evaluated, so any n works (no array of n floats)
-    mass = float(_degree_law(n, np.array(degrees, dtype=float), edge_probability).sum())
-    return (1.0 - 2.0 * mass) ** n
+    j = np.array(degrees, dtype=float)
+    return n, j, _degree_law(n, j, edge_probability), edge_probability
+
+
+def degree_parity_correlation(n: int, subset, edge_probability: float = 0.5) -> float:
+    """Exact ``E[χ_U] = (1 − 2 p_U)^n`` under directed ``G(n, p)`` (module docstring), which is
+    ``E[χ_S χ_T]`` for ``U = S Δ T``; ``p_U = P(Bin(n − 1, p) ∈ U)``. ``U = ∅`` gives 1."""
+    n, _, law, _ = _subset_law(n, subset, edge_probability)
+    return (1.0 - 2.0 * float(law.sum())) ** n
+
+
+def conditioned_binomial_correlation(n: int, subset, edge_probability: float = 0.5) -> float:
+    """Approximate ``E[χ_U]`` under *undirected* ``G(n, p)`` **[ours]**: the degrees taken as
+    independent ``Bin(n − 1, p)`` *conditioned on an even sum* (the handshake lemma).
+
+    With ``s_i = (−1)^{1[d_i ∈ U]}`` and ``1[Σ_i d_i even] = (1 + Π_i (−1)^{d_i})/2``,
+
+        E[Π_i s_i | Σ_i d_i even] = ((1 − 2p_U)^n + a_U^n) / (1 + (1 − 2p)^{n(n−1)}),
+        a_U = E[(−1)^d s] = (1 − 2p)^{n−1} − 2 Σ_{j∈U} (−1)^j p_j,
+
+    i.e. ``(1 − 2p_U)^n + (−2 Σ_{j∈U} (−1)^j p_j)^n`` for ``p = ½``. The second term is the
+    parity conditioning; it makes the handshake identities exact (``U`` = all odd degrees
+    gives 1). Only an approximation of the true undirected law: the tests measure the gap
+    by enumeration and Monte Carlo."""
+    n, j, law, p = _subset_law(n, subset, edge_probability)
+    alternating = (1.0 - 2.0 * p) ** (n - 1) - 2.0 * float(np.sum(np.where(j % 2 == 1, -law, law)))
+    return ((1.0 - 2.0 * float(law.sum())) ** n + alternating**n) / (1.0 + (1.0 - 2.0 * p) ** (n * (n - 1)))
 
 
 class DegreeParityGamma(NamedTuple):
