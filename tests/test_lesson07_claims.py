@@ -305,3 +305,18 @@ def test_understanding_section7_k_steps_up_at_the_printed_n():
     steps = ns[1:][np.diff(ks) > 0]
     assert steps.tolist() == [12, 23, 46] and ks[np.isin(ns, steps)].tolist() == [4, 5, 6]
     assert all(round(math.log2(n - 1)) < round(math.log2(n)) for n in (12, 23, 46))
+
+
+# --------------------------------------------- exercise 7.1, the derivation (notes/answers.md)
+
+
+def test_exercise_7_1_burnside_for_3_subsets_under_c6():
+    """Fixed 3-subsets of the six rotations, by enumeration: 20, 0, 2, 0, 2, 0; 24/6 = 4 orbits
+    of sizes 6, 6, 6, 2 (brute force); D_6 merges the mirror pair: 3."""
+    subsets = [frozenset(s) for s in itertools.combinations(range(6), 3)]
+    fixed = [sum(frozenset((i + shift) % 6 for i in s) == s for s in subsets) for shift in range(6)]
+    assert fixed == [20, 0, 2, 0, 2, 0] and sum(fixed) / 6 == 4
+    orbits = {frozenset(frozenset((i + shift) % 6 for i in s) for shift in range(6)) for s in subsets}
+    assert sorted(len(orbit) for orbit in orbits) == [2, 6, 6, 6]
+    assert groups.burnside_count(groups.cyclic(6), k=3) == 4
+    assert groups.burnside_count(groups.dihedral(6), k=3) == 3

@@ -62,6 +62,9 @@ def ex7_1(count_subset_orbits):
         [
             Property("trivial group: C(n, k) orbits", agrees([(groups.trivial(6), 2)]),
                      hint="with no symmetry every subset is its own orbit"),
+            Property("C_6 on 3-subsets: the count you derived on paper", agrees([(groups.cyclic(6), 3)]),
+                     hint="Burnside: the identity fixes C(6, 3) = 20 subsets, the rotations by 2 "
+                          "and 4 fix 2 each, the others none"),
             Property("cyclic shifts C_8 and C_12", agrees([(groups.cyclic(8), 3),
                                                            (groups.cyclic(12), 4)]),
                      hint="two subsets are in one orbit when some g maps one onto the other; "
