@@ -1,4 +1,5 @@
-"""The named experiments: one per result of PAPER §4.1–4.5, plus the contrasts of lesson 11.
+"""The named experiments: one per result of the paper (Theorems A–D and the invariant
+polynomials; lessons/notes/proof-maps.md), plus the contrasts of lesson 11.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from csqlab.experiments.sweeps import best_over_learning_rates
 QUICK_LEARNING_RATES = (1e-3, 3e-3)
 """The subset of the learning-rate sweep used in quick mode."""
 FULL_LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3)
-"""The learning-rate sweep of our protocol (PAPER §4.7 **[ours]**), used in full mode."""
+"""The learning-rate sweep of our protocol (**[ours]**, lessons/notes/proof-maps.md), used in full mode."""
 QUICK_SEEDS = (0, 1, 2)
 FULL_SEEDS = (0, 1, 2, 3, 4)
 
@@ -32,7 +33,7 @@ FULL_SEEDS = (0, 1, 2, 3, 4)
 class ExperimentSpec:
     """A named experiment: ``configs(mode)`` lists its :class:`Experiment` runs for a mode of
     :data:`MODES`; ``figure(records, title)`` draws the paper-style figure from its records.
-    ``section`` is the result of PAPER §4 it serves (or ``"contrast"``); ``size_name`` labels
+    ``section`` is the result of the paper it serves (or ``"contrast"``); ``size_name`` labels
     the size axis (``"n (nodes)"``, ``"d (feature dimension)"``, …)."""
 
     name: str
@@ -97,29 +98,29 @@ def _size_sweep(name: str, title: str, section: str, description: str, model: st
 
 
 _register(_size_sweep(
-    "gnn-degree-parity", "GNN on degree-histogram parities (PAPER §4.1)", "§4.1",
+    "gnn-degree-parity", "GNN on degree-histogram parities (Theorem A)", "§4.1",
     "Message-passing GNN students (node MLP 1 → 2n → 2n, head 2n → 2n → 1: about twice the "
     "teacher's 4n² parameters) learning a degree-histogram parity on directed G(n, 1/2).",
     "gnn", "degree-parity", "symmetric", WIDTH_RULES["gnn-degree-parity"], 2, "n (nodes)"))
 _register(_size_sweep(
-    "gnn-hidden-planes", "GNN with Gaussian node features, hidden planes (PAPER §4.2)", "§4.2",
+    "gnn-hidden-planes", "GNN with Gaussian node features, hidden planes (Theorem B)", "§4.2",
     "ShallowGNN students of width 16 (the teacher has 2k = 8 units, k = 4) on per-node hidden "
     "planes, one 6-node graph, node features in R^d.",
     "shallow-gnn", "gnn-planes", "symmetric", WIDTH_RULES["gnn-hidden-planes"], 4,
     "d (feature dimension)"))
 _register(_size_sweep(
-    "cnn-hidden-planes", "CNN on cyclically averaged hidden planes (PAPER §4.3)", "§4.3",
+    "cnn-hidden-planes", "CNN on cyclically averaged hidden planes (Theorem C)", "§4.3",
     "Circular CNN students (the group-averaged network over C_n, width 16; the teacher has "
     "2k = 8 filters, k = 4), Gaussian inputs in R^n.",
     "group-averaged", "cnn-planes", "cyclic", WIDTH_RULES["cnn-hidden-planes"], 4))
 _register(_size_sweep(
     "frame-averaged-parities", "Frame-averaged MLP on orbit-averaged parities of ReLUs "
-    "(PAPER §4.4)", "§4.4",
+    "(Theorem D)", "§4.4",
     "Frame-averaged MLP students (canonicalisation frame of C_n, one hidden layer of 2·n·2^k "
     "units, twice the teacher's n·2^k, k = 4) on C_n-orbit-averaged parities of ReLUs.",
     "frame-mlp", "frame-parities", "cyclic", WIDTH_RULES["frame-averaged-parities"], 4))
 _register(_size_sweep(
-    "invariant-polynomials", "DeepSets on set monomials (PAPER §4.5, set variant)", "§4.5",
+    "invariant-polynomials", "DeepSets on set monomials (invariant polynomials, set variant)", "§4.5",
     "ReLU DeepSets students (width 64) on f_S(X) = n^{-1/2} Σ_i Π_{j∈S} X_ij with 8 rows, "
     "|S| = k = 3, features in R^d.",
     "deepsets", "set-monomials", "symmetric", WIDTH_RULES["invariant-polynomials"], 3,
@@ -127,7 +128,7 @@ _register(_size_sweep(
 _FIXED_STEPS = {"quick": 600, "full": 2000}
 _FIXED_RATES = {"quick": (3e-3,)}
 _register(ExperimentSpec(
-    "fixed-train-set", "Fixed training set versus online batches (PAPER §4.4 family)", "§4.7",
+    "fixed-train-set", "Fixed training set versus online batches (Theorem D family)", "§4.7",
     "The frame-averaged experiment with a fixed training set of 512 points (minibatches drawn "
     "from it, many epochs) next to online training: train MSE falls, test MSE does not.",
     lambda mode: [*_protocol_configs("frame-mlp", "frame-parities", "cyclic", _SIZES,
@@ -160,7 +161,7 @@ _register(ExperimentSpec(
 def figure_final_losses(records_by_name: dict, columns: int = 3):
     """One panel per experiment: final test MSE against size at the best learning rate
     (mean ± std over seeds), with the trivial line at 1 — the lesson 11 overview of
-    PAPER §4.1–4.5 (protocol ours). ``records_by_name`` maps experiment names to records."""
+    Theorems A–D and the invariant polynomials (protocol ours). ``records_by_name`` maps experiment names to records."""
     import matplotlib.pyplot as plt
 
     from csqlab import plotting
