@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from csqlab.teach import lint_notebook, lint_paths, regen, stopwatch
-from csqlab.teach.lint import KNOWN_OFFENDERS, MAX_CODE_LINES
+from csqlab.teach.lint import KNOWN_OFFENDERS, MAX_CODE_LINES, lint_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "lessons"
@@ -276,3 +276,30 @@ def test_regen_keeps_stored_timings_and_merges_split_streams(tmp_path):
     assert len(outputs) == 1 and "".join(outputs[0]["text"]).startswith("a\nb\ntook ⏱")
     assert regen([path], verify_after=False) == 0
     assert path.read_bytes() == first
+
+
+def test_internal_citation_rule_finds_design_note_citations_outside_lessons(tmp_path):
+    """A failing example: each form of citation of the internal design notes is reported with
+    its file and line; citation-map.md (which lists them on purpose) and published sources
+    are not."""
+    (tmp_path / "csqlab").mkdir()
+    (tmp_path / "csqlab" / "mod.py").write_text(
+        '"""The family of Kiani et al. (ICLR 2024); see lessons/notes/proof-maps.md."""\n'
+        "# the bound of PAPER §4.3\nX = 1  # BACKGROUND §8.1 and PAPER.md\n", encoding="utf-8")
+    (tmp_path / "lessons" / "notes").mkdir(parents=True)
+    (tmp_path / "lessons" / "notes" / "citation-map.md").write_text("PAPER §4.1\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("As PAPER's §4 says.\n", encoding="utf-8")
+    problems = lint_sources(tmp_path)
+    assert [(p.path, p.rule) for p in problems] == [("csqlab/mod.py", "internal-citation")] * 3 + [
+        ("README.md", "internal-citation")]
+    assert [p.message.split(" cites")[0] for p in problems] == ["line 2", "line 3", "line 3", "line 1"]
+    assert "'PAPER §4.3'" in problems[0].message and "'PAPER.md'" in problems[2].message
+    with pytest.raises(ValueError, match="root"):
+        lint_sources(tmp_path / "missing")
+
+
+def test_no_internal_citations_in_library_tests_and_docs():
+    """csqlab/, tests/, benchmarks/, README, CONTRIBUTING and lessons/notes/ cite only what a
+    learner can open."""
+    problems = lint_sources(ROOT)
+    assert problems == [], "\n".join(map(str, problems))

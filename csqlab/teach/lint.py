@@ -268,3 +268,44 @@ def lint_paths(paths, *, allow=None) -> list[Problem]:
         for notebook in notebooks:
             problems.extend(lint_notebook(notebook, allow=allow))
     return problems
+
+
+# ------------------------------------------------------------------ citations outside the lessons
+# The same citations of the internal design notes are forbidden in the library, the tests, the
+# benchmarks, the README, CONTRIBUTING and the course notes: learners have none of those notes.
+# Cite the published paper (Kiani et al., ICLR 2024) or a source from
+# lessons/notes/bibliography.md, or name a notes file (lessons/notes/proof-maps.md, glossary.md).
+SOURCE_CITATION_ROOTS = ("csqlab", "tests", "benchmarks", "README.md", "CONTRIBUTING.md",
+                         "lessons/notes")
+# citation-map.md lists the old citations on purpose; this module and its tests spell them out
+# as the rule's patterns and examples.
+SOURCE_CITATION_EXEMPT = frozenset({"lessons/notes/citation-map.md", "csqlab/teach/lint.py",
+                                    "tests/test_teach.py"})
+_SOURCE_SUFFIXES = (".py", ".md", ".cfg", ".toml", ".txt")
+_SOURCE_CITATION = re.compile(
+    _NOTES_CITATION.pattern + r"|\b(?:PAPER|BACKGROUND|COURSE|STYLE)\.md\b|\bPAPER's\b")
+
+
+def lint_sources(root, *, roots=SOURCE_CITATION_ROOTS, exempt=SOURCE_CITATION_EXEMPT) -> list[Problem]:
+    """Rule ``internal-citation``: every line under ``roots`` (relative to ``root``) that
+    cites the internal design notes ("PAPER §4.1", "BACKGROUND §8", "PAPER.md", "PAPER's").
+    The message names the line."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"root must be a folder, got {root}")
+    problems: list[Problem] = []
+    for name in roots:
+        base = root / name
+        files = sorted(base.rglob("*")) if base.is_dir() else [base] if base.exists() else []
+        for path in files:
+            relative = path.relative_to(root).as_posix()
+            if (not path.is_file() or path.suffix not in _SOURCE_SUFFIXES or relative in exempt
+                    or "__pycache__" in path.parts):
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for match in _SOURCE_CITATION.finditer(line):
+                    problems.append(Problem(relative, None, "internal-citation",
+                                            f"line {number} cites the internal design notes "
+                                            f"({match.group(0)!r}): cite the published source "
+                                            "or a lessons/notes file"))
+    return problems
