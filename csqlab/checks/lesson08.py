@@ -1,8 +1,8 @@
 """Checks for lesson 8 (lower bounds for graph neural networks).
 
 Each check tests properties of the learner's answer against an independent reference:
-parities of integers (``t mod 2``), exact enumeration of all directed graphs on 4 nodes
-(:func:`csqlab.hard.gnn.degree_parity_correlations_by_enumeration`), the closed forms of
+parities of integers (``t mod 2``), exact enumeration of all even-sum degree tuples, the
+closed forms of
 :mod:`csqlab.hard.gnn`, Cauchy–Schwarz and node relabellings.
 """
 
@@ -70,27 +70,51 @@ def ex8_1(triangle_wave_coefficients):
 # --------------------------------------------------------------------------- Exercise 8.2
 
 
-@lru_cache(maxsize=1)
-def _enumerated_n4():
-    return gnn.degree_parity_correlations_by_enumeration(4, (0, 1, 2, 3))
+@lru_cache(maxsize=4)
+def _conditioned_tuples(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """All ``n``-tuples of degrees in ``0..n−1`` with an even sum, and their probabilities
+    under independent ``Bin(n − 1, ½)`` degrees conditioned on that even sum."""
+    degrees = np.array(list(itertools.product(range(n), repeat=n)))
+    degrees = degrees[degrees.sum(axis=1) % 2 == 0]
+    pmf = np.array([math.comb(n - 1, j) for j in range(n)]) / 2.0 ** (n - 1)
+    weights = pmf[degrees].prod(axis=1)
+    return degrees, weights / weights.sum()
 
 
-def ex8_2(directed_parity_correlation):
-    """Exercise 8.2: ``directed_parity_correlation(n, subset)`` returns ``E[χ_U]`` under
-    directed ``G(n, ½)``, ``(1 − 2 p_U)^n`` with ``p_U = P(Bin(n − 1, ½) ∈ U)``."""
+def _conditioned_by_enumeration(n: int, subset) -> float:
+    degrees, weights = _conditioned_tuples(n)
+    signs = (-1.0) ** np.isin(degrees, list(subset)).sum(axis=1)
+    return float(signs @ weights)
+
+
+def ex8_2(conditioned_parity_correlation):
+    """Exercise 8.2: ``conditioned_parity_correlation(n, subset)`` returns ``E[χ_U]`` when the
+    ``n`` degrees are independent ``Bin(n − 1, ½)`` conditioned on an even sum (the
+    approximation of undirected ``G(n, ½)`` that lesson 8 uses); the learner derives it on
+    paper first (model answer in lessons/notes/answers.md). Checked against enumeration of all
+    conditioned degree tuples for ``n = 5, 6`` and :func:`csqlab.hard.gnn.conditioned_binomial_correlation`."""
 
     def empty(fn):
         value = _as_float(fn(7, ()), "the value for U = ∅")
         assert abs(value - 1.0) < 1e-12, f"χ_∅ ≡ 1, so E[χ_∅] = 1; got {value}"
         return True
 
+    def handshake(fn):
+        for n in (6, 7):
+            value = _as_float(fn(n, tuple(range(1, n, 2))), f"the value for n = {n}, U = odd degrees")
+            assert abs(value - 1.0) < 1e-9, (
+                f"n = {n}, U = all odd degrees: an even degree sum has an even number of odd "
+                f"degrees, so E[χ_U] = 1; got {value:.6f}")
+        return True
+
     def enumeration(fn):
-        exact = _enumerated_n4()
-        for mask, value in enumerate(exact.values):
-            subset = exact.subset(mask)
-            got = _as_float(fn(4, subset), f"the value for U = {subset}")
-            assert abs(got - value) < 1e-10, (
-                f"n = 4, U = {subset}: enumeration of all 4096 graphs gives {value:.6f}, got {got:.6f}")
+        for n, subsets in ((5, ((2,), (1, 2), (0, 3), (2, 3, 4))), (6, ((2,), (2, 3), (1, 4), (0, 2, 5)))):
+            for subset in subsets:
+                want = _conditioned_by_enumeration(n, subset)
+                got = _as_float(fn(n, subset), f"the value for n = {n}, U = {subset}")
+                assert abs(got - want) < 1e-10, (
+                    f"n = {n}, U = {subset}: enumeration of all degree tuples with an even sum "
+                    f"gives {want:.6f}, got {got:.6f}")
         return True
 
     def larger(fn):
@@ -100,17 +124,21 @@ def ex8_2(directed_parity_correlation):
                 subset = tuple(sorted(rng.choice(n, size=int(rng.integers(1, 5)), replace=False)))
                 subset = tuple(int(j) for j in subset)
                 got = _as_float(fn(n, subset), f"the value for n = {n}, U = {subset}")
-                want = gnn.degree_parity_correlation(n, subset)
+                want = gnn.conditioned_binomial_correlation(n, subset)
                 assert abs(got - want) <= 1e-9 * max(1.0, abs(want)), (
                     f"n = {n}, U = {subset}: expected {want:.6g}, got {got:.6g}")
         return True
 
-    return run_check("8.2", directed_parity_correlation, [
+    return run_check("8.2", conditioned_parity_correlation, [
         Property("E[χ_∅] = 1", empty, "the empty sum of counts is 0"),
-        Property("agrees with enumeration of all directed graphs on 4 nodes", enumeration,
-                 "out-degrees are independent Bin(n − 1, ½); χ_U is a product over nodes"),
+        Property("U = all odd degrees gives 1 (handshake)", handshake,
+                 "the directed formula (1 − 2p_U)^n alone gives 0 here: the even-sum condition "
+                 "adds a second term"),
+        Property("agrees with enumeration of all even-sum degree tuples (n = 5, 6)", enumeration,
+                 "write 1[Σ d_i even] = (1 + Π_i (−1)^{d_i})/2; P(Σ d_i even) = ½; then "
+                 "E[(−1)^{d} (−1)^{1[d∈U]}] = Σ_j (−1)^j p_j (1 − 2·1[j ∈ U])"),
         Property("agrees for larger n and random U", larger,
-                 "p_U sums the binomial probabilities of the degrees in U; raise to the power n"),
+                 "p_j = C(n − 1, j)/2^{n−1}; both terms are raised to the power n"),
     ])
 
 

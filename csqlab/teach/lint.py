@@ -71,12 +71,6 @@ _NOTES_CITATION = re.compile(r"\b(PAPER|BACKGROUND)(?:\.md)?\s*(§\s*[\d.]*\d|no
 # detail); the detail is the reference as written for ``repo-reference`` and ``None`` for
 # ``cell-length``. Delete an entry once its cell is fixed (a stale entry is reported).
 KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
-    # 08_gnn_lower_bounds.ipynb
-    ('08_gnn_lower_bounds.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.1'),  # cell 2
-    ('08_gnn_lower_bounds.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.2'),  # cell 2
-    ('08_gnn_lower_bounds.ipynb', 'cell-16', 'cell-length', None),  # cell 16
-    ('08_gnn_lower_bounds.ipynb', 'cell-31', 'repo-reference', 'PAPER §4.7'),  # cell 31
-    ('08_gnn_lower_bounds.ipynb', 'cell-43', 'repo-reference', 'PAPER §4.1'),  # cell 43
     # 11_watching_gd_fail.ipynb
     ('11_watching_gd_fail.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.7'),  # cell 2
     ('11_watching_gd_fail.ipynb', 'cell-08', 'repo-reference', 'PAPER §4.7'),  # cell 8
