@@ -34,6 +34,14 @@ equivariant, ``F(g·x) = g F(x)``. Frame averaging
 frame for an arbitrary permutation subgroup is the **canonicalisation frame**
 ``F(x) = {g ∈ G : g⁻¹·x is the lexicographically largest element of the orbit G·x}``
 (:func:`canonical_frame`); the paper does not say which frame it uses.
+
+Why one module (about 1,450 lines). Every function here works on the same representation —
+:class:`PermutationGroup` and the conventions above — and the pieces depend on each other in
+a chain: named groups → actions → orbits and Burnside counts → the Reynolds operator →
+frames (a frame is checked against the group's action and its orbits). Lessons 7–12, the
+checks and the hard families call them as one namespace, ``csqlab.groups.<name>``; splitting
+would rename public functions the lessons print and import, for no cut that a reader of one
+part could make without the others.
 """
 
 from __future__ import annotations

@@ -57,6 +57,14 @@ Hidden planes (Diakonikolas, Kane, Kontonis, Zarifis 2020; ``x ~ N(0, I_d)``)
 
     and the Hermite bound ``|⟨f_U, f_V⟩| ≤ ‖UVᵀ‖_op^k`` (DKKZ Lemma 16; F has no Hermite
     mass below degree ``k``).
+
+Why one module (about 980 lines). The four classical families share one pattern — a closed
+form, its exact correlation, its norm and a :class:`csqlab.hard.HardFamily` — and they share
+their helpers: the orbit-averaged versions are the parity families called with a ``group``,
+and the parities of ReLUs and the hidden planes both evaluate the ReLU arc-cosine kernel.
+They are the families the paper lifts, re-exported together as ``csqlab.hard.<name>`` and
+used together by lessons 2, 6 and 8–10; about a third of the lines are the derivations in
+the docstrings.
 """
 
 from __future__ import annotations

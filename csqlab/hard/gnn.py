@@ -97,6 +97,12 @@ Part 2 â€” hidden planes per node on a graph with Gaussian features (CSQ, ``d^{Î
 
 A short online gradient-descent run on a member is
 :func:`csqlab.training.members.train_gnn_student` (training code lives above the families).
+
+Why one module (about 950 lines). Both GNN results of the paper live here because they share
+the graph helpers (sampling, packing ``(A, X)``, the degree window) and lesson 8 teaches them
+side by side; each part is self-contained (Part 1 and Part 2 above), and about 30% of the
+lines are the derivations in the docstrings. The lifted plane family itself stays in
+:mod:`csqlab.hard.classical`.
 """
 
 from __future__ import annotations
