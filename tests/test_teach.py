@@ -296,6 +296,11 @@ def test_internal_citation_rule_finds_design_note_citations_outside_lessons(tmp_
     assert "'PAPER §4.3'" in problems[0].message and "'PAPER.md'" in problems[2].message
     with pytest.raises(ValueError, match="root"):
         lint_sources(tmp_path / "missing")
+    (tmp_path / "repo").mkdir()
+    notebook = _lesson_in_repository(tmp_path / "repo", "")
+    result = subprocess.run([sys.executable, "-m", "csqlab.teach", "lint", "--sources", str(notebook)],
+                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 1 and result.stdout.count("[internal-citation]") == 4, result.stdout
 
 
 def test_no_internal_citations_in_library_tests_and_docs():

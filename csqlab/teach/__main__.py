@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p_lint = sub.add_parser("lint", help="check notebook hygiene (default: lessons/)")
     p_lint.add_argument("paths", nargs="*", type=Path)
+    p_lint.add_argument("--sources", action="store_true",
+                        help="also check csqlab/, tests/, benchmarks/, README.md, CONTRIBUTING.md "
+                             "and lessons/notes/ (from the current folder) for internal citations")
 
     p_assign = sub.add_parser(
         "make-assignment", help="write student and instructor versions of lessons for grading"
@@ -42,10 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         from .regen import regen
 
         return regen(args.paths, verify_after=not args.no_verify, timeout=args.timeout)
-    from .lint import lint_paths
+    from .lint import lint_paths, lint_sources
 
     paths = args.paths or [Path("lessons")]
     problems = lint_paths(paths)
+    if args.sources:
+        problems += lint_sources(Path.cwd())
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)")
