@@ -16,7 +16,6 @@ from csqlab.experiments.figures import (
     _figure_size_sweep,
     _figure_sparse_parity,
 )
-from csqlab.experiments.scaling import figure_samples_to_success, scaling_configs
 from csqlab.experiments.sweeps import best_over_learning_rates
 
 # --------------------------------------------------------------------------- named experiments
@@ -150,12 +149,6 @@ _register(ExperimentSpec(
                              seeds=QUICK_SEEDS if mode == "quick" else FULL_SEEDS, eval_every=20)
                   for n in ((16, 24, 32, 40) if mode == "quick" else (16, 24, 32, 40, 48))],
     lambda records, title: _figure_sparse_parity(records, title)))
-_register(ExperimentSpec(
-    "steps-to-success", "Samples to test MSE <= 0.1 against size", "scaling",
-    "Online Adam students at growing sizes with budgets that grow with the size and four "
-    "learning rates: fresh samples to reach test MSE <= 0.1, censored runs as '> budget'; "
-    "fixed-k sparse parities next to families whose k grows with the size.",
-    scaling_configs, lambda records, title: figure_samples_to_success(records, title)))
 
 
 def figure_final_losses(records_by_name: dict, columns: int = 3):

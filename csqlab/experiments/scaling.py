@@ -1,6 +1,7 @@
 """Samples to success against size: how the cost of gradient descent grows (lesson 11).
 
-The experiment ``steps-to-success`` (registered in :mod:`csqlab.experiments.registry`)
+The experiment ``steps-to-success`` (:func:`scaling_configs`; it joins
+:mod:`csqlab.experiments.registry` once its full results ship in ``csqlab/data``)
 trains, for every series below, online Adam students at each size with a step budget that
 grows with the size, at four learning rates, and measures the fresh samples (steps ×
 batch) each seed needs to reach test MSE ``≤ 0.1`` (:func:`samples_to_success`; a seed that
