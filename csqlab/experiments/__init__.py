@@ -13,6 +13,8 @@ the modules, bottom to top:
 * :mod:`~csqlab.experiments.config` — the configuration, its hashes, :data:`FAMILIES`;
 * :mod:`~csqlab.experiments.runner` — one run; :mod:`~csqlab.experiments.cache` — the
   checked on-disk cache; :mod:`~csqlab.experiments.sweeps` — sweeps and summaries;
+* :mod:`~csqlab.experiments.capacity` — can the student represent its teacher (width checks,
+  the degree-parity diagnosis);
 * :mod:`~csqlab.experiments.figures` — the paper-style figures;
   :mod:`~csqlab.experiments.registry` — the named experiments (:data:`EXPERIMENTS`);
 * :mod:`~csqlab.experiments.reproduction` — ``python -m csqlab reproduce NAME [--full]``;
