@@ -90,10 +90,11 @@ def test_diagnosis_construction_is_exact_warm_start_stays_low_default_does_not_f
     result = capacity.degree_parity_diagnosis(8, noises=(0.01,), multipliers=(2,),
                                               warm_steps=200, default_steps=300, n_train=2048,
                                               n_test=1024)
-    exact, warm, default = result["rows"]
+    exact, warm, default, raw, scaled = result["rows"]
     assert exact.test_mse < 1e-20 and exact.width == 16
     assert warm.test_mse < 1e-2 and warm.train_mse < 1e-2
     assert default.train_mse > 0.5 and default.test_mse > 0.5
+    assert raw.test_mse > 0.5 and scaled.test_mse < raw.test_mse  # the head's task alone
     assert result["units"]["width"] <= 16 and result["subset"] == (2, 3, 4)
     assert len(capacity.format_diagnosis(result).splitlines()) <= 12
 
