@@ -126,6 +126,7 @@ def test_the_table_has_one_line_per_check():
     (lambda: capacity.width_check("degree-parity", 8, 2, lr=-1.0), ValueError, "lr"),
     (lambda: capacity.width_check("degree-parity", 8, 2, n_test=1), ValueError, "n_test"),
     (lambda: capacity.width_check("set-monomials", 8, 3, width=8), ValueError, "width"),
+    (lambda: capacity.width_check("set-monomials", 8, 3, start="cold"), ValueError, "start"),
     (lambda: capacity.constructed_student("degree-parity"), TypeError, "config"),
     (lambda: capacity.constructed_student(capacity.protocol_config("set-monomials", 8, 3)),
      ValueError, "family"),

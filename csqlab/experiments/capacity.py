@@ -297,7 +297,7 @@ def _add_noise(student, noise: float, seed: int) -> None:
                                                dtype=torch.float64).to(parameter.dtype))
 
 
-def _set_monomial_warm_start(student, subset, d: int, rows: int, width: int, knots: int) -> None:
+def _set_monomial_warm_start(student, subset, rows: int, knots: int) -> None:
     """Polarisation with ``t^k`` interpolated by ReLUs on ``[−T, T]``, ``T = 3√k`` (the
     directions ``ε·x_S`` have variance ``k``); the head passes the pooled channel through
     ``ReLU(p + B) − B``."""
@@ -332,8 +332,8 @@ def _set_monomial_warm_start(student, subset, d: int, rows: int, width: int, kno
 @dataclass(frozen=True)
 class WidthCheck:
     """One answer of :func:`width_check`: ``route`` is ``"construction"`` (``units`` hidden
-    units of the ``width`` used, ``test_mse`` is round-off) or ``"fit"`` (``start_mse``
-    of the warm start, then ``train_mse``/``test_mse`` after ``steps`` Adam steps on
+    units of the ``width`` used, ``test_mse`` is round-off) or ``"fit"`` / ``"fit, default"``
+    (``start_mse`` of the warm start or of the default initialisation, then ``train_mse``/``test_mse`` after ``steps`` Adam steps on
     ``n_train`` fixed points); ``seconds`` of wall time."""
 
     family: str
@@ -352,12 +352,12 @@ class WidthCheck:
 
 def width_check(family: str, size: int, degree: int, width: int | None = None, *,
                 member: int | None = None, n_test: int = 4096, n_train: int = 8192, steps: int = 1500,
-                lr: float = 1e-3, seed: int = 0) -> WidthCheck:
+                lr: float = 1e-3, seed: int = 0, start: str = "warm") -> WidthCheck:
     """Can a student of ``width`` (default: the protocol's, :func:`protocol_width`)
     represent teacher ``member`` (default ``candidates[0]``) of ``family`` at ``size``? By construction where one
     exists (float64, test MSE on ``n_test`` fresh inputs against ``family.evaluate``),
-    else (``"set-monomials"``) by a supervised fit: the warm start of the module docstring,
-    ``steps`` Adam steps (``lr``, batch 256) on ``n_train`` fixed points, float32. Inputs
+    else (``"set-monomials"``) by a supervised fit: the warm start of the module docstring
+    (``start="warm"``; ``"default"``: the protocol's initialisation instead), ``steps`` Adam steps (``lr``, batch 256) on ``n_train`` fixed points, float32. Inputs
     are drawn from ``seed``. About 0.1 s by construction, ~8 s for the fit (one core)."""
     _check_family(family)
     config = protocol_config(family, size, degree, width)
@@ -368,7 +368,9 @@ def width_check(family: str, size: int, degree: int, width: int | None = None, *
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr}")
     seed = _check_int(seed, "seed", 0)
-    start = time.perf_counter()
+    if start not in ("warm", "default"):
+        raise ValueError(f"start must be 'warm' or 'default', got {start!r}")
+    initialisation, start = start, time.perf_counter()
     generator = np.random.default_rng([seed, 23])
     if family in _CONSTRUCTIONS:
         setup, student, units = constructed_student(config, member)
@@ -382,21 +384,22 @@ def width_check(family: str, size: int, degree: int, width: int | None = None, *
     member = _check_member(member, setup)
     dtype = torch.float32
     student = setup.student(seed, dtype)
-    blocks = 2 ** (config.degree - 1)
-    knots = config.width // blocks
-    if knots < 3:
-        raise ValueError(f"width must be at least {3 * blocks} for the warm start of "
-                         f"{blocks} polarisation directions, got width = {config.width}")
-    _set_monomial_warm_start(student, setup.family.members[member], config.size, 8,
-                             config.width, knots)
-    _add_noise(student, 1e-3, seed)
+    if initialisation == "warm":
+        blocks = 2 ** (config.degree - 1)
+        knots = config.width // blocks  # knots − 1 units per direction
+        if knots < 3:
+            raise ValueError(f"width must be at least {3 * blocks} for the warm start of "
+                             f"{blocks} polarisation directions, got width = {config.width}")
+        _set_monomial_warm_start(student, setup.family.members[member], 8, knots)
+        _add_noise(student, 1e-3, seed)
     x_train = setup.sample(n_train, generator)
     y_train = setup.family.evaluate(x_train, [member])[:, 0]
     x = setup.sample(n_test, generator)
     y = setup.family.evaluate(x, [member])[:, 0]
     start_mse = _mse(setup, student, x, y, dtype)
     _train(setup, student, x_train, y_train, lr, steps, 256, seed, dtype)
-    return WidthCheck(family, config.size, config.degree, config.width, "fit", None, start_mse,
+    return WidthCheck(family, config.size, config.degree, config.width,
+                      "fit" if initialisation == "warm" else "fit, default", None, start_mse,
                       _mse(setup, student, x_train, y_train, dtype), _mse(setup, student, x, y, dtype),
                       steps, n_train, time.perf_counter() - start)
 
