@@ -121,3 +121,21 @@ def test_budgets_grow_with_the_size_and_every_series_is_labelled():
     assert all(c.eval_every == c.steps // (200 if c.family == "sparse-parity" else 40) for c in configs)
     with pytest.raises(ValueError, match="level"):
         scaling.samples_to_success([], level=0)
+
+
+def test_when_every_rate_is_censored_the_best_rate_is_the_lowest_test_mse_reached():
+    """Three rates, every seed censored: the best rate is the one whose median lowest test
+    MSE is smallest (here the middle one, so the grid brackets it); with the lowest at the
+    grid's edge the summary says the grid does not bracket it."""
+    def summary(lows):
+        runs = {("sparse-parity", 3, 16, lr, seed): [1.0] * 5 + [low + 0.01 * seed] * 6
+                for lr, low in zip((1e-3, 3e-3, 1e-2), lows) for seed in range(3)}
+        (row,) = scaling.success_summary(_records(runs))
+        return row
+
+    row = summary((0.9, 0.4, 0.7))
+    assert row["best_by"] == "lowest test MSE" and row["median"] == math.inf
+    assert row["lr"] == 3e-3 and row["lowest"] == pytest.approx(0.41) and row["interior"]
+    assert row["censored"] == 3 and row["n_seeds"] == 3
+    edge = summary((0.9, 0.7, 0.4))
+    assert edge["lr"] == 1e-2 and not edge["interior"]

@@ -1,9 +1,9 @@
 """Samples to success against size: how the cost of gradient descent grows (lesson 11).
 
-The experiment ``steps-to-success`` (:func:`scaling_configs`; it joins
-:mod:`csqlab.experiments.registry` once its full results ship in ``csqlab/data``)
-trains, for every series below, online Adam students at each size with a step budget that
-grows with the size, at four learning rates, and measures the fresh samples (steps ×
+The experiment ``steps-to-success`` (:func:`scaling_configs`, registered in
+:mod:`csqlab.experiments.registry`, full results shipped in ``csqlab/data``) trains, for every series below, online Adam students at each size with a step budget that
+grows with the size, at four learning rates (five for the sparse parities, whose best rate
+was the edge of four), and measures the fresh samples (steps ×
 batch) each seed needs to reach test MSE ``≤ 0.1`` (:func:`samples_to_success`; a seed that
 never gets there within the budget is *censored*: "> budget", not a failure). Series:
 
@@ -32,7 +32,7 @@ from csqlab.experiments.config import Experiment
 SUCCESS_LEVEL = 0.1
 """Test MSE at or below which a seed has learned its teacher (the trivial level is 1)."""
 SCALING_RATES = {"quick": (3e-3,), "full": (1e-3, 3e-3, 1e-2, 3e-2)}
-"""Adam learning rates of the experiment in each mode."""
+"""Adam learning rates of the experiment in each mode (a series may widen the full grid)."""
 _BATCH = 128
 
 
@@ -47,6 +47,10 @@ class _Series:
     width: object  # size -> width
     degree: object  # size -> k
     checkpoints: int = 40  # test evaluations per run: the resolution of the samples
+    extra_rates: tuple = ()  # full mode: rates added to SCALING_RATES (the best one was its edge)
+
+    def rates(self, mode: str) -> tuple:
+        return SCALING_RATES[mode] + (self.extra_rates if mode == "full" else ())
 
 
 def _log_degree(n: int) -> int:
@@ -58,17 +62,18 @@ def _log_degree(n: int) -> int:
 SERIES = (
     _Series("sparse parity, k = 2", "mlp", "sparse-parity", "trivial",
             {"quick": (16, 32), "full": (16, 32, 64, 128)},
-            {16: 1000, 32: 2000, 64: 4000, 128: 8000}, lambda n: 128, lambda n: 2, 200),
+            {16: 1000, 32: 2000, 64: 4000, 128: 8000}, lambda n: 128, lambda n: 2, 200, (1e-1,)),
     _Series("sparse parity, k = 3", "mlp", "sparse-parity", "trivial",
             {"quick": (16, 32), "full": (16, 24, 32, 48, 64)},
-            {16: 1000, 24: 1500, 32: 2000, 48: 3000, 64: 4000}, lambda n: 128, lambda n: 3, 200),
+            {16: 1000, 24: 2000, 32: 4000, 48: 8000, 64: 12000}, lambda n: 128, lambda n: 3, 200,
+            (1e-1,)),
     _Series("orbit parities of ReLUs, k ≈ log₂ n", "frame-mlp", "frame-parities", "cyclic",
             {"quick": (8,), "full": (8, 12, 16, 24)},
-            {8: 1000, 12: 1500, 16: 2000, 24: 2000},
+            {8: 1000, 12: 2000, 16: 4000, 24: 12000},
             lambda n: 2 * n * 2 ** _log_degree(n), _log_degree),
     _Series("degree parities, √n window", "gnn", "degree-parity", "symmetric",
-            {"quick": (4,), "full": (4, 6, 8, 12)},
-            {4: 1000, 6: 2000, 8: 4000, 12: 8000}, lambda n: 2 * n, lambda n: 2),
+            {"quick": (4,), "full": (4, 6, 8, 12, 16)},
+            {4: 1000, 6: 2000, 8: 4000, 12: 8000, 16: 16000}, lambda n: 2 * n, lambda n: 2),
     _Series("hidden planes (GNN), k ≈ log₂ d", "shallow-gnn", "gnn-planes", "symmetric",
             {"quick": (8,), "full": (8, 16, 32, 64)},
             {8: 1000, 16: 2000, 32: 4000, 64: 8000}, lambda n: 16, _log_degree),
@@ -93,7 +98,7 @@ def scaling_configs(mode: str) -> list[Experiment]:
     for series in SERIES:
         for size in series.sizes[mode]:
             steps = series.budget[size] // (4 if mode == "quick" else 1)
-            for lr in SCALING_RATES[mode]:
+            for lr in series.rates(mode):
                 configs.append(Experiment(
                     series.model, series.family, series.group, size, series.width(size),
                     degree=series.degree(size), lr=lr, batch=_BATCH, steps=steps,
@@ -105,7 +110,8 @@ def scaling_configs(mode: str) -> list[Experiment]:
 def samples_to_success(records: list[dict], level: float = SUCCESS_LEVEL) -> list[dict]:
     """One row per configuration and seed: ``series``, ``size``, ``lr``, ``seed``,
     ``budget`` (steps × batch of the run), ``samples`` (steps × batch at the first
-    checkpoint with test MSE ``≤ level``, or ``inf``) and ``censored`` (never reached)."""
+    checkpoint with test MSE ``≤ level``, or ``inf``), ``censored`` (never reached) and
+    ``lowest`` (the lowest test MSE of the run)."""
     if not (isinstance(level, (int, float)) and 0 < level):
         raise ValueError(f"level must be a positive number, got {level!r}")
     runs: dict[tuple, list[dict]] = {}
@@ -120,7 +126,8 @@ def samples_to_success(records: list[dict], level: float = SUCCESS_LEVEL) -> lis
                        "degree": head["degree"], "lr": head["lr"], "seed": seed,
                        "budget": head["steps"] * head["batch"],
                        "samples": math.inf if first is None else first * head["batch"],
-                       "censored": first is None})
+                       "censored": first is None,
+                       "lowest": min(r["test_loss"] for r in rows)})
     return sorted(result, key=lambda r: (r["series"], r["size"], r["lr"], r["seed"]))
 
 
@@ -130,11 +137,13 @@ def _as_config(row: dict) -> Experiment:
 
 
 def success_summary(records: list[dict], level: float = SUCCESS_LEVEL) -> list[dict]:
-    """Per series and size, at the learning rate with the fewest median samples (ties:
-    the smaller rate): ``lr``, ``median`` samples (``inf`` when more than half the seeds
-    are censored), ``censored`` seeds of ``n_seeds``, ``budget``, ``rates`` (the grid)
-    and ``interior`` (the best rate is neither end of the grid; False when every rate
-    censors every seed)."""
+    """Per series and size, at the best learning rate: the one with the fewest median
+    samples (ties: the smaller rate) or, when every rate's median is censored, the one with
+    the lowest median test MSE reached (``best_by`` says which). Fields: ``lr``, ``median``
+    samples (``inf`` when more than half the seeds are censored), ``censored`` seeds of
+    ``n_seeds``, ``budget``, ``lowest`` (median over seeds of the lowest test MSE, at that
+    rate), ``rates`` (the grid) and ``interior`` (the best rate is neither end of the
+    grid: the grid brackets it)."""
     rows = samples_to_success(records, level)
     groups: dict[tuple, dict[float, list[dict]]] = {}
     for row in rows:
@@ -143,14 +152,17 @@ def success_summary(records: list[dict], level: float = SUCCESS_LEVEL) -> list[d
     for (series, size), by_rate in sorted(groups.items()):
         rates = sorted(by_rate)
         medians = {lr: float(np.median([r["samples"] for r in by_rate[lr]])) for lr in rates}
-        best = min(rates, key=lambda lr: (medians[lr], lr))
+        lowest = {lr: float(np.median([r["lowest"] for r in by_rate[lr]])) for lr in rates}
+        solved = any(math.isfinite(m) for m in medians.values())
+        best = min(rates, key=lambda lr: (medians[lr], lr) if solved else (lowest[lr], lr))
         seeds = by_rate[best]
         summary.append({"series": series, "size": size, "degree": seeds[0]["degree"],
                         "lr": best, "median": medians[best],
                         "censored": sum(r["censored"] for r in seeds), "n_seeds": len(seeds),
-                        "budget": seeds[0]["budget"], "rates": tuple(rates),
-                        "interior": math.isfinite(medians[best]) and best not in
-                        (rates[0], rates[-1])})
+                        "budget": seeds[0]["budget"], "lowest": lowest[best],
+                        "best_by": "samples" if solved else "lowest test MSE",
+                        "rates": tuple(rates),
+                        "interior": len(rates) > 2 and best not in (rates[0], rates[-1])})
     return summary
 
 
