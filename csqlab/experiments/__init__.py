@@ -2,8 +2,8 @@
 
 A frozen :class:`~csqlab.experiments.config.Experiment` (model, family, group, size, width,
 optimiser, lr, batch, steps, n_train, n_test, seeds) is trained by
-:func:`~csqlab.experiments.runner.run`, all seeds at once with ``torch.func``, returning tidy
-records. The names below are the package's API (one import for lessons and the CLI);
+:func:`~csqlab.experiments.runner.run`, all seeds at once (stacked parameters), returning
+tidy records. The names below are the package's API (one import for lessons and the CLI);
 the modules, bottom to top:
 
 * :mod:`~csqlab.experiments.setup` — what a run needs from a family; then one module per

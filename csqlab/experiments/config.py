@@ -38,9 +38,10 @@ from csqlab.training.gd import _check_positive
 #
 # Seeds: seed ``s`` draws the student's initialisation and the teacher member; the input
 # stream (training batches, training set, test set) comes from ``data_seed`` and is shared
-# by every seed of the run. Sharing the inputs is what lets ``torch.func.vmap`` train all
-# seeds at once (the models check their inputs with Python ``if``s, which ``vmap`` allows
-# on un-batched tensors only); the labels differ per seed because the teachers do.
+# by every seed of the run. Sharing the inputs is what lets the engine train all seeds at
+# once (csqlab.training.students: the input-only work is done once, and a first layer is
+# one matrix product with every seed's weights); the labels differ per seed because the
+# teachers do.
 
 _GROUP_NAMES = ("trivial", "cyclic", "dihedral", "symmetric")
 _OPTIMISERS = ("adam", "sgd")

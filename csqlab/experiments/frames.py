@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from torch import nn
 
 from csqlab.experiments.setup import FamilySpec, _group, _seed_candidates, _Setup
+from csqlab.training.students import _FramedStudent
 
 
 def _build_frame_parities(config) -> _Setup:
@@ -29,23 +29,6 @@ def _build_frame_parities(config) -> _Setup:
 
     return _Setup(family, _seed_candidates(len(family)), family.sample, student,
                   lambda x: _frame_inputs(frame, x), config.size * 2**config.degree)
-
-
-class _FramedStudent(nn.Module):
-    """A :class:`csqlab.models.FrameAveragedMLP` evaluated from a precomputed frame.
-
-    ``⟨φ⟩_F(x) = Σ_{(b, g)} w_{b,g} φ(g⁻¹·x_b)`` with ``w = 1/|F(x_b)|``: the frame depends
-    on the inputs only, never on the weights, so it is computed once per batch outside the
-    ``torch.func`` transforms (:func:`_frame_inputs`, numpy) and the module sums the
-    backbone over the stacked ``g⁻¹·x_b``. Equal to ``FrameAveragedMLP.forward`` (tested)."""
-
-    def __init__(self, network: nn.Module):
-        super().__init__()
-        self.network = network
-
-    def forward(self, transformed, batch_index, weights, template):
-        values = self.network.backbone(transformed).reshape(-1) * weights
-        return template.index_add(0, batch_index, values)
 
 
 def _frame_inputs(frame, x: torch.Tensor) -> tuple:

@@ -70,9 +70,10 @@ def run(config: Experiment, *, device: str = "auto", method: str = "batched",
     on the same test points: ``≈ E[f*²] = 1``), ``wall_time`` (seconds since the run
     started), ``device``.
 
-    ``method="batched"`` trains all seeds at once with ``torch.func`` (``vmap`` over
-    stacked parameters, :class:`_BatchedStudents`); ``"loop"`` trains them one after the
-    other with plain autograd — same numbers to float tolerance (tested), slower.
+    ``method="batched"`` trains all seeds at once (stacked parameters, the architecture's
+    forward written for the stack, one backward of the summed losses:
+    :class:`_BatchedStudents`); ``"loop"`` trains them one after the other with plain
+    autograd — the same numbers to float round-off (tested), slower.
     ``progress=True`` shows a ``tqdm.auto`` bar (a widget in JupyterLab, text in a terminal).
     """
     if not isinstance(config, Experiment):

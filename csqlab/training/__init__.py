@@ -5,7 +5,7 @@
 * :mod:`csqlab.training.online` — the online loop (:func:`~csqlab.training.online.train_online`)
   and the written-out optimisers shared with the sweep engine.
 * :mod:`csqlab.training.students` — seeded layers and all seeds of a run trained at once
-  (``torch.func``), with the looped reference route.
+  (stacked parameters, a batched forward per architecture), with the looped reference route.
 * :mod:`csqlab.training.members` — short online runs on one member of a hard family.
 
 Sweeps, the named experiments of the paper's results and their cache live one layer up, in

@@ -1,19 +1,26 @@
 """Students for the sweep engine: seeded layers, and all seeds of a run trained together.
 
-:class:`_BatchedStudents` stacks every seed's parameters and trains them at once with
-``torch.func`` (``stack_module_state``, ``functional_call``, ``vmap`` of the loss and its
-gradient); :class:`_LoopedStudents` is the reference route (one module per seed, plain
-autograd, the same numbers to float tolerance). :func:`_linear` and :func:`_plain_mlp` build
-layers from a private ``torch.Generator`` (the global random state is never touched).
+:class:`_BatchedStudents` stacks every seed's parameters along a new leading axis (shape
+``(S, …)``, one slice per seed) and runs the architecture once for all ``S`` students, written
+out per architecture (:func:`_batched_forward`): the input batch is shared by the seeds, so a
+first layer is one matrix product with every seed's weights side by side, and deeper layers
+are batched products (``bmm``) over the stacked weights. The loss of seed ``s`` depends only
+on slice ``s``, so one backward pass of the **summed** losses gives every seed the gradient
+of its own loss. :class:`_LoopedStudents` is the reference route (one module per seed, plain
+autograd; the same numbers to float round-off, tests/test_train_engine.py).
+:func:`_linear` and :func:`_plain_mlp` build layers from a private ``torch.Generator`` (the
+global random state is never touched).
 """
 
 from __future__ import annotations
 
-import copy
 import math
+from collections.abc import Callable
 
 import torch
 from torch import nn
+
+from csqlab import models
 
 
 def _linear(fan_in: int, fan_out: int, generator: torch.Generator, dtype) -> nn.Linear:
@@ -29,8 +36,8 @@ def _linear(fan_in: int, fan_out: int, generator: torch.Generator, dtype) -> nn.
 
 
 def _plain_mlp(sizes, generator, dtype) -> nn.Sequential:
-    """``Linear → ReLU → … → Linear`` as an ``nn.Sequential`` (no input checks, so it can
-    sit inside a network that ``vmap`` traces with batched activations)."""
+    """``Linear → ReLU → … → Linear`` as an ``nn.Sequential`` (no input checks: the node
+    MLP and head of :class:`csqlab.models.MessagePassingGNN` students)."""
     layers: list[nn.Module] = []
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         if index:
@@ -38,39 +45,334 @@ def _plain_mlp(sizes, generator, dtype) -> nn.Sequential:
         layers.append(_linear(fan_in, fan_out, generator, dtype))
     return nn.Sequential(*layers)
 
-class _BatchedStudents:
-    """All seeds' students as one stack of parameters, trained with ``torch.func``.
 
-    ``stack_module_state`` stacks the parameters along a new leading axis (one slice per
-    seed); ``functional_call`` runs the architecture with one slice; ``vmap`` maps it over
-    the slices with the input batch shared (``in_dims=None``) and the labels per seed.
-    The loss of seed ``s`` depends only on slice ``s``, so ``vmap(grad_and_value(loss))``
-    returns every seed's gradient of its own loss at once."""
+class _FramedStudent(nn.Module):
+    """A :class:`csqlab.models.FrameAveragedMLP` evaluated from a precomputed frame.
+
+    ``⟨φ⟩_F(x) = Σ_{(b, g)} w_{b,g} φ(g⁻¹·x_b)`` with ``w = 1/|F(x_b)|``: the frame depends
+    on the inputs only, never on the weights, so it is computed once per batch for all seeds
+    (:func:`csqlab.experiments.frames._frame_inputs`, numpy) and the module sums the
+    backbone over the stacked ``g⁻¹·x_b``. Equal to ``FrameAveragedMLP.forward`` (tested)."""
+
+    def __init__(self, network: nn.Module):
+        super().__init__()
+        self.network = network
+
+    def forward(self, transformed, batch_index, weights, template):
+        values = self.network.backbone(transformed).reshape(-1) * weights
+        return template.index_add(0, batch_index, values)
+
+
+# ------------------------------------------------------------------ stacked layers
+# Activations keep the layout (N, S, features): N points (shared by the seeds), S seeds.
+
+def _shared_linear(x: torch.Tensor, weight: torch.Tensor, bias) -> torch.Tensor:
+    """Every seed's ``nn.Linear`` on one shared input: ``x (N, in)``, ``weight (S, out, in)``,
+    ``bias (S, out)`` or None → ``(N, S, out)``: one matrix product ``x · [W_1ᵀ … W_Sᵀ]``."""
+    seeds, fan_out, fan_in = weight.shape
+    side_by_side = weight.reshape(seeds * fan_out, fan_in).T
+    if bias is None:
+        values = x @ side_by_side
+    else:
+        values = torch.addmm(bias.reshape(-1), x, side_by_side)
+    return values.reshape(x.shape[0], seeds, fan_out)
+
+
+def _seedwise_linear(x: torch.Tensor, weight: torch.Tensor, bias) -> torch.Tensor:
+    """Seed ``s``'s ``nn.Linear`` on its own activations ``x[:, s]``: ``x (N, S, in)`` →
+    ``(N, S, out)``; a batched product over the seeds, or, for one output, a dot product
+    per seed (elementwise: no ``S`` matrix products of width one)."""
+    if weight.shape[1] == 1:
+        values = (x * weight[:, 0]).sum(dim=-1, keepdim=True)
+    else:
+        values = torch.bmm(x.transpose(0, 1), weight.transpose(1, 2)).transpose(0, 1)
+    return values if bias is None else values + bias
+
+
+def _linear_layers(module: nn.Module, prefix: str) -> list[tuple[str, str | None]]:
+    """Parameter names ``(weight, bias)`` of the ``nn.Linear`` layers of an ``nn.Sequential``,
+    in order; ``TypeError`` unless it alternates ``Linear`` and ``ReLU`` (:func:`_plain_mlp`)."""
+    children = list(module.named_children())
+    linears, activations = children[0::2], children[1::2]
+    if (not isinstance(module, nn.Sequential) or len(children) % 2 == 0
+            or not all(isinstance(layer, nn.Linear) for _, layer in linears)
+            or not all(isinstance(layer, nn.ReLU) for _, layer in activations)):
+        raise TypeError(f"{prefix.rstrip('.')} must be an nn.Sequential alternating nn.Linear "
+                        "and nn.ReLU layers")
+    return [(f"{prefix}{name}.weight", None if layer.bias is None else f"{prefix}{name}.bias")
+            for name, layer in linears]
+
+
+def _stacked_mlp(parameters: dict, layers, activation, x: torch.Tensor,
+                 shared: bool) -> torch.Tensor:
+    """``W_L σ(··· σ(W_1 x + b_1) ···) + b_L`` for every seed: ``x (N, in)`` shared by the
+    seeds (``shared=True``) or ``(N, S, in)``; returns ``(N, S, out)``."""
+    for index, (weight, bias) in enumerate(layers):
+        if index:
+            x = activation(x)
+        linear = _shared_linear if shared and index == 0 else _seedwise_linear
+        x = linear(x, parameters[weight], None if bias is None else parameters[bias])
+    return x
+
+
+class _Workspace:
+    """Buffers reused from step to step, by name and shape: the hidden layer of all seeds is
+    large (``N × S·width`` values), and a fresh allocation of that size every step costs
+    more than the arithmetic (the memory comes back from the operating system untouched)."""
+
+    def __init__(self):
+        self._buffers: dict = {}
+
+    def get(self, name: str, shape, like: torch.Tensor, dtype=None) -> torch.Tensor:
+        dtype = like.dtype if dtype is None else dtype
+        key = (name, tuple(shape), dtype, like.device)
+        if key not in self._buffers:
+            self._buffers[key] = torch.empty(shape, dtype=dtype, device=like.device)
+        return self._buffers[key]
+
+
+class _SharedReLULayer(torch.autograd.Function):
+    """Every seed's hidden ReLU layer on shared features, reduced at once, with its backward
+    written out into reused buffers.
+
+    ``H = ReLU(F · weight + bias)`` with ``F (N, in)`` shared, ``weight (in, S·w)`` (the
+    seeds' weights side by side), ``bias (S·w,)`` or None; returns either the read-out
+    ``out[n, s] = Σ_m H[n, s, m] v[s, m]`` (``readout v (S, w)``; shape ``(N, S)``) or, with
+    ``readout=None``, the pooled ``scale · Σ_r H[g·group + r]`` over consecutive groups of
+    ``group`` rows (shape ``(N/group, S·w)``). Backward: ``∂H = (upstream) ⊙ 1[H > 0]``,
+    ``∂weight = Fᵀ ∂H``, ``∂bias = Σ_n ∂H``, ``∂v[s] = Σ_n ∂out[n, s] H[n, s]``."""
+
+    @staticmethod
+    def forward(ctx, features, weight, bias, readout, group, scale, workspace):
+        rows, columns = features.shape[0], weight.shape[1]
+        hidden = workspace.get("hidden", (rows, columns), features)
+        if bias is None:
+            torch.mm(features, weight, out=hidden)
+        else:
+            torch.addmm(bias, features, weight, out=hidden)
+        hidden.relu_()
+        if readout is not None:
+            seeds, width = readout.shape
+            by_seed = hidden.view(rows, seeds, width).transpose(0, 1)  # (S, N, w)
+            result = torch.bmm(by_seed, readout[:, :, None])[..., 0].T
+        else:
+            result = hidden.view(rows // group, group, columns).sum(dim=1)
+            if scale != 1:
+                result = result * scale
+        ctx.save_for_backward(features, weight, readout)
+        ctx.hidden, ctx.workspace, ctx.group, ctx.scale = hidden, workspace, group, scale
+        ctx.has_bias = bias is not None
+        return result
+
+    @staticmethod
+    def backward(ctx, upstream):
+        features, weight, readout = ctx.saved_tensors
+        hidden = ctx.hidden
+        rows, columns = hidden.shape
+        gradient = ctx.workspace.get("gradient", (rows, columns), hidden)
+        active = ctx.workspace.get("active", (rows, columns), hidden, torch.bool)
+        torch.gt(hidden, 0, out=active)
+        grad_readout = None
+        if readout is not None:
+            seeds, width = readout.shape
+            torch.mul(upstream[:, :, None], readout, out=gradient.view(rows, seeds, width))
+            gradient.mul_(active)
+            by_seed = hidden.view(rows, seeds, width).transpose(0, 1)
+            grad_readout = torch.bmm(upstream.T[:, None, :], by_seed)[:, 0]
+        else:
+            pooled = upstream if ctx.scale == 1 else upstream * ctx.scale
+            shape = (rows // ctx.group, ctx.group, columns)
+            torch.mul(pooled[:, None, :], active.view(shape), out=gradient.view(shape))
+        grad_weight = features.T @ gradient
+        grad_bias = gradient.sum(dim=0) if ctx.has_bias else None
+        return None, grad_weight, grad_bias, grad_readout, None, None, None
+
+
+# ------------------------------------------------------------------ one forward per architecture
+# Each returns forward(parameters, *inputs) -> (N, S): the same formula as the module's
+# forward, with the input-only work (aggregation, transformed inputs) done once for all seeds.
+
+def _mlp_forward(module: models.MLP, prefix: str = "") -> Callable:
+    """:class:`csqlab.models.MLP` with one output on the flattened input."""
+    if module.out_features != 1 or not module.flatten:
+        raise TypeError("a batched MLP student must have out_features=1 and flatten=True")
+    layers = [(f"{prefix}layers.{i}.weight",
+               None if layer.bias is None else f"{prefix}layers.{i}.bias")
+              for i, layer in enumerate(module.layers)]
+
+    workspace = _Workspace()
+
+    def forward(parameters, x):
+        x = x.reshape(x.shape[0], -1)
+        if len(layers) != 2 or module.activation is not torch.relu:
+            return _stacked_mlp(parameters, layers, module.activation, x, shared=True)[..., 0]
+        (first, first_bias), (second, second_bias) = layers
+        weight = parameters[first]
+        seeds, width, fan_in = weight.shape
+        bias = None if first_bias is None else parameters[first_bias].reshape(-1)
+        out = _SharedReLULayer.apply(x, weight.reshape(seeds * width, fan_in).T, bias,
+                                     parameters[second][:, 0], 1, 1, workspace)
+        return out if second_bias is None else out + parameters[second_bias][:, 0]
+
+    return forward
+
+
+def _shallow_gnn_forward(module: models.ShallowGNN) -> Callable:
+    """:class:`csqlab.models.ShallowGNN` ``readout_i Σ_m a_m σ((agg(A, X) W)_{im})``:
+    ``agg(A, X)`` once, then one product with ``[W_1 … W_S]``."""
+    workspace = _Workspace()
+
+    def forward(parameters, adjacency, features):
+        W, a = parameters["W"], parameters["a"]
+        seeds, d, width = W.shape
+        aggregated = models.aggregate(adjacency, features, module.aggregation)  # (B, n, d)
+        batch, nodes = aggregated.shape[:2]
+        side_by_side = W.transpose(0, 1).reshape(d, seeds * width)
+        # readout before the output weights: Σ_i Σ_m a_m σ_im = Σ_m a_m Σ_i σ_im
+        if module.activation is torch.relu:
+            scale = 1 if module.readout == "sum" else 1 / nodes
+            pooled = _SharedReLULayer.apply(aggregated.reshape(-1, d), side_by_side, None, None,
+                                            nodes, scale, workspace)
+        else:
+            hidden = module.activation(aggregated.reshape(-1, d) @ side_by_side)
+            pooled = models._pool(hidden.reshape(batch, nodes, -1), module.readout, dim=1)
+        return (pooled.reshape(batch, seeds, width) * a).sum(dim=-1)
+
+    return forward
+
+
+def _group_averaged_forward(module: models.GroupAveragedNetwork) -> Callable:
+    """:class:`csqlab.models.GroupAveragedNetwork` ``(1/|G|) Σ_g aᵀ σ(Wᵀ g⁻¹·X) 1_d``: the
+    transformed inputs ``g⁻¹·X = X[g]`` once (on the convolution path, the cyclic shifts
+    ``X[(i + s) mod n]``), then one product with ``[W_1 … W_S]``."""
+    if module.cyclic_path:
+        shifts = torch.arange(module.n)
+        elements = (shifts[:, None] + shifts[None, :]) % module.n  # row s: i ↦ i + s
+    else:
+        elements = module.elements
+    workspace = _Workspace()
+
+    def forward(parameters, X):
+        W, a = parameters["W"], parameters["a"]
+        seeds, n, width = W.shape
+        X = X[..., None] if X.ndim == 2 else X
+        transformed = X[:, elements.to(X.device)].transpose(-1, -2)  # (B, |G|, d, n)
+        batch, order, d = transformed.shape[:3]
+        side_by_side = W.transpose(0, 1).reshape(n, seeds * width)
+        # sum over (g, column) before the output weights a (the sum is linear)
+        if module.activation is torch.relu:
+            summed = _SharedReLULayer.apply(transformed.reshape(-1, n), side_by_side, None, None,
+                                            order * d, 1, workspace)
+        else:
+            hidden = module.activation(transformed.reshape(-1, n) @ side_by_side)
+            summed = hidden.reshape(batch, order * d, -1).sum(dim=1)
+        return (summed.reshape(batch, seeds, width) * a).sum(dim=-1) / order
+
+    return forward
+
+
+def _message_passing_forward(module: models.MessagePassingGNN) -> Callable:
+    """:class:`csqlab.models.MessagePassingGNN` ``head(readout_i node_mlp(agg(A, X)_i))``
+    with ``nn.Sequential`` node MLP and head (:func:`_plain_mlp`): ``agg(A, X)`` once, the
+    node MLP's first layer one product for all seeds, the later layers batched over seeds.
+    The readout comes before the node MLP's last (affine) layer, ``Σ_i (W h_i + b) =
+    W Σ_i h_i + n b``: that layer then acts on one vector per graph, not on ``n``."""
+    *node_layers, (last_weight, last_bias) = _linear_layers(module.node_mlp, "node_mlp.")
+    head_layers = None if module.head is None else _linear_layers(module.head, "head.")
+    final = module.node_mlp if module.head is None else module.head
+    if final[-1].out_features != 1:
+        raise TypeError("a batched message-passing student must have one output")
+    workspace = _Workspace()
+
+    def forward(parameters, adjacency, features=None):
+        if features is None:  # one constant feature: agg(A, 1)_i = deg(i)
+            features = adjacency.new_ones(adjacency.shape[0], adjacency.shape[1], 1)
+        aggregated = models.aggregate(adjacency, features, module.aggregation)  # (B, n, in)
+        batch, nodes, fan_in = aggregated.shape
+        if len(node_layers) == 1:  # the engine's node MLP: in → width (ReLU) → width
+            (weight_name, bias_name), = node_layers
+            weight = parameters[weight_name]
+            seeds, width, _ = weight.shape
+            bias = None if bias_name is None else parameters[bias_name].reshape(-1)
+            scale = 1 if module.readout == "sum" else 1 / nodes
+            pooled = _SharedReLULayer.apply(aggregated.reshape(batch * nodes, fan_in),
+                                            weight.reshape(seeds * width, fan_in).T, bias,
+                                            None, nodes, scale, workspace)
+            pooled = pooled.reshape(batch, seeds, width)
+            last = _seedwise_linear
+        elif node_layers:
+            hidden = torch.relu(_stacked_mlp(parameters, node_layers, torch.relu,
+                                             aggregated.reshape(batch * nodes, fan_in),
+                                             shared=True))
+            pooled = models._pool(hidden.reshape(batch, nodes, *hidden.shape[1:]),
+                                  module.readout, dim=1)
+            last = _seedwise_linear
+        else:
+            pooled = models._pool(aggregated, module.readout, dim=1)
+            last = _shared_linear
+        bias = None if last_bias is None else parameters[last_bias]
+        if bias is not None and module.readout == "sum":
+            bias = bias * nodes
+        pooled = last(pooled, parameters[last_weight], bias)
+        if head_layers is not None:
+            pooled = _stacked_mlp(parameters, head_layers, torch.relu, pooled, shared=False)
+        return pooled[..., 0]
+
+    return forward
+
+
+def _framed_forward(module: _FramedStudent) -> Callable:
+    """:class:`_FramedStudent`: the backbone MLP on the shared ``g⁻¹·x_b`` (one product for
+    the first layer), weighted by ``1/|F(x_b)|`` and summed per input ``b``."""
+    backbone = _mlp_forward(module.network.backbone, "network.backbone.")
+
+    def forward(parameters, transformed, batch_index, weights, template):
+        values = backbone(parameters, transformed) * weights[:, None]  # (T, S)
+        zeros = template[:, None].expand(-1, values.shape[1])
+        return zeros.index_add(0, batch_index, values)
+
+    return forward
+
+
+def _batched_forward(module: nn.Module) -> Callable:
+    """``forward(parameters, *inputs) -> (N, S)`` of ``module``'s architecture for stacked
+    ``parameters`` (the names of ``module.named_parameters()``, shapes ``(S, …)``);
+    ``TypeError`` for an architecture the engine does not train."""
+    if isinstance(module, _FramedStudent):
+        return _framed_forward(module)
+    if isinstance(module, models.MLP):
+        return _mlp_forward(module)
+    if isinstance(module, models.ShallowGNN):
+        return _shallow_gnn_forward(module)
+    if isinstance(module, models.GroupAveragedNetwork):
+        return _group_averaged_forward(module)
+    if isinstance(module, models.MessagePassingGNN):
+        return _message_passing_forward(module)
+    raise TypeError(f"no batched forward for a {type(module).__name__} student; "
+                    "use method='loop'")
+
+
+# ------------------------------------------------------------------ the two routes
+
+class _BatchedStudents:
+    """All seeds' students as one stack of parameters (one slice per seed), one forward for
+    all of them (:func:`_batched_forward`) and one backward of the summed losses."""
 
     def __init__(self, modules: list[nn.Module]):
-        from torch.func import functional_call, grad_and_value, stack_module_state, vmap
-
-        params, buffers = stack_module_state(modules)
-        self.parameters = {name: value.detach().clone() for name, value in params.items()}
-        self.buffers = {name: value.detach() for name, value in buffers.items()}
-        base = copy.deepcopy(modules[0]).to("meta")
-
-        def outputs(parameters, buffers, inputs):
-            return functional_call(base, (parameters, buffers), inputs).reshape(-1)
-
-        def loss(parameters, buffers, inputs, labels):
-            return 0.5 * ((outputs(parameters, buffers, inputs) - labels) ** 2).mean()
-
-        self._outputs = vmap(outputs, in_dims=(0, 0, None))
-        self._gradients = vmap(grad_and_value(loss), in_dims=(0, 0, None, 0))
+        self._forward = _batched_forward(modules[0])
+        named = [dict(module.named_parameters()) for module in modules]
+        self.parameters = {name: torch.stack([values[name].detach() for values in named])
+                           .requires_grad_(True) for name in named[0]}
 
     def predict(self, inputs) -> torch.Tensor:
         with torch.no_grad():
-            return self._outputs(self.parameters, self.buffers, inputs)
+            return self._forward(self.parameters, *inputs).T
 
     def gradients(self, inputs, labels):
-        gradients, losses = self._gradients(self.parameters, self.buffers, inputs, labels)
-        return gradients, losses
+        outputs = self._forward(self.parameters, *inputs).T
+        losses = 0.5 * ((outputs - labels) ** 2).mean(dim=1)
+        values = torch.autograd.grad(losses.sum(), list(self.parameters.values()))
+        return dict(zip(self.parameters, values, strict=True)), losses.detach()
 
 
 class _LoopedStudents:
