@@ -1,9 +1,11 @@
-"""Benchmark: many seeds trained at once with torch.func versus a loop over seeds.
+"""Benchmark: many seeds trained at once (hand-batched students) versus a loop over seeds.
 
-``csqlab.experiments.runner.run(config)`` stacks the 16 students' parameters (``stack_module_state``)
-and computes every seed's loss and gradient in one ``vmap(grad_and_value(loss))`` call;
-``method="loop"`` trains the same 16 students one after the other with plain autograd
-(the same numbers to float tolerance: tests/test_train_engine.py).
+``csqlab.experiments.runner.run(config)`` stacks the 16 students' parameters (shape ``(S, …)``)
+and runs each architecture's forward written for the stack (csqlab/training/students.py: the
+shared first layer one matrix product, the ReLU hidden layer's backward written out into
+reused buffers), with one backward of the summed losses; ``method="loop"`` trains the same 16
+students one after the other with plain autograd (the same numbers to float round-off:
+tests/test_train_engine.py).
 
 Two baselines: **separate** — 16 single-seed runs one after the other (what one does without
 batching: each run draws its own batches and test set and evaluates its own teacher), and
@@ -28,7 +30,14 @@ Run: ``python benchmarks/bench_train.py [--threads 2] [--steps 150]``. Prints, f
 family at its quick-mode size (n = 8 or 16), the wall times and the ratios (target on two
 cores: >= 4 for 16 seeds).
 
-Measured on the 2-core development machine (2026-11-27, best of 2): batched is 5.3–14.0×
+Students' share of one step (2026-12-06, 2-core machine, 1 torch thread, both cores busy
+with another job; CPU time, best of 3 × 20 steps, loop -> batched): sparse-parity 3.46 ->
+0.76 ms (4.6x), gnn-planes 3.61 -> 0.66 (5.5x), cnn-planes 8.55 -> 0.92 (9.3x),
+frame-parities 5.09 -> 2.67 (1.9x), set-monomials 14.58 -> 6.31 (2.3x), degree-parity 7.03 ->
+0.97 (7.3x); shared per-step work (batch, 16 teachers, inputs) 0.09-1.06 ms. The full
+``--steps 150 --repeats 2`` table below is still the torch.func route's.
+
+Measured on the 2-core development machine (2026-11-27, best of 2, torch.func route): batched is 5.3–14.0×
 faster than 16 separate runs (geometric mean 8.7×), but only 2.2–4.1× (2.8×) faster than
 the loop over seeds on shared data, 3.3× on the students' share of a step. The batched
 students compute at 3–9 GFLOP/s, 1–3 % of the matrix-product reference (DeepSets, the one
