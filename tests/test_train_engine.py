@@ -25,9 +25,8 @@ import torch
 from csqlab import experiments, groups
 from csqlab.experiments import frames as experiment_frames
 from csqlab.models import MLP, FrameAveragedMLP
-from csqlab.training import members
+from csqlab.training import members, students
 from csqlab.training import online as online_loop
-from csqlab.training import students
 
 REPO = Path(__file__).resolve().parents[1]
 
