@@ -129,7 +129,7 @@ def test_when_every_rate_is_censored_the_best_rate_is_the_lowest_test_mse_reache
     grid's edge the summary says the grid does not bracket it."""
     def summary(lows):
         runs = {("sparse-parity", 3, 16, lr, seed): [1.0] * 5 + [low + 0.01 * seed] * 6
-                for lr, low in zip((1e-3, 3e-3, 1e-2), lows) for seed in range(3)}
+                for lr, low in zip((1e-3, 3e-3, 1e-2), lows, strict=True) for seed in range(3)}
         (row,) = scaling.success_summary(_records(runs))
         return row
 
@@ -139,3 +139,16 @@ def test_when_every_rate_is_censored_the_best_rate_is_the_lowest_test_mse_reache
     assert row["censored"] == 3 and row["n_seeds"] == 3
     edge = summary((0.9, 0.7, 0.4))
     assert edge["lr"] == 1e-2 and not edge["interior"]
+
+
+def test_the_bracket_field_tells_edge_interior_and_no_rate_learns():
+    def summary(lows):
+        runs = {("sparse-parity", 3, 16, lr, seed): [1.0] * 5 + [low] * 6
+                for lr, low in zip((1e-3, 3e-3, 1e-2), lows, strict=True) for seed in range(3)}
+        (row,) = scaling.success_summary(_records(runs))
+        return row["bracket"]
+
+    assert summary((0.9, 0.4, 0.7)) == "interior"
+    assert summary((0.9, 0.7, 0.4)) == "edge"
+    assert summary((0.99, 0.98, 0.97)) == "no rate learns"
+    assert summary((0.99, 0.98, 0.89)) == "edge"

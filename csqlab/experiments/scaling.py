@@ -2,8 +2,8 @@
 
 The experiment ``steps-to-success`` (:func:`scaling_configs`, registered in
 :mod:`csqlab.experiments.registry`, full results shipped in ``csqlab/data``) trains, for every series below, online Adam students at each size with a step budget that
-grows with the size, at four learning rates (five for the sparse parities, whose best rate
-was the edge of four), and measures the fresh samples (steps ×
+grows with the size, at four learning rates (more for the sparse parities and the hidden
+planes, whose best rate was at the top of four in a first run), and measures the fresh samples (steps ×
 batch) each seed needs to reach test MSE ``≤ 0.1`` (:func:`samples_to_success`; a seed that
 never gets there within the budget is *censored*: "> budget", not a failure). Series:
 
@@ -34,6 +34,9 @@ SUCCESS_LEVEL = 0.1
 SCALING_RATES = {"quick": (3e-3,), "full": (1e-3, 3e-3, 1e-2, 3e-2)}
 """Adam learning rates of the experiment in each mode (a series may widen the full grid)."""
 _BATCH = 128
+NONE_LEARNS = 0.9
+"""A censored size where the best rate's median lowest test MSE is at least this (within 10 %
+of the trivial level) has nothing to bracket: ``bracket`` says "no rate learns"."""
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,11 @@ def _log_degree(n: int) -> int:
 SERIES = (
     _Series("sparse parity, k = 2", "mlp", "sparse-parity", "trivial",
             {"quick": (16, 32), "full": (16, 32, 64, 128)},
-            {16: 1000, 32: 2000, 64: 4000, 128: 8000}, lambda n: 128, lambda n: 2, 200, (1e-1,)),
+            {16: 1000, 32: 2000, 64: 4000, 128: 8000}, lambda n: 128, lambda n: 2, 200, (1e-1, 3e-1)),
     _Series("sparse parity, k = 3", "mlp", "sparse-parity", "trivial",
             {"quick": (16, 32), "full": (16, 24, 32, 48, 64)},
             {16: 1000, 24: 2000, 32: 4000, 48: 8000, 64: 12000}, lambda n: 128, lambda n: 3, 200,
-            (1e-1,)),
+            (1e-1, 3e-1)),
     _Series("orbit parities of ReLUs, k ≈ log₂ n", "frame-mlp", "frame-parities", "cyclic",
             {"quick": (8,), "full": (8, 12, 16, 24)},
             {8: 1000, 12: 2000, 16: 4000, 24: 12000},
@@ -76,7 +79,7 @@ SERIES = (
             {4: 1000, 6: 2000, 8: 4000, 12: 8000, 16: 16000}, lambda n: 2 * n, lambda n: 2),
     _Series("hidden planes (GNN), k ≈ log₂ d", "shallow-gnn", "gnn-planes", "symmetric",
             {"quick": (8,), "full": (8, 16, 32, 64)},
-            {8: 1000, 16: 2000, 32: 4000, 64: 8000}, lambda n: 16, _log_degree),
+            {8: 1000, 16: 2000, 32: 4000, 64: 8000}, lambda n: 16, _log_degree, 40, (1e-1,)),
 )
 """The series of the experiment: family, student, sizes per mode and step budget per size."""
 
@@ -142,8 +145,9 @@ def success_summary(records: list[dict], level: float = SUCCESS_LEVEL) -> list[d
     the lowest median test MSE reached (``best_by`` says which). Fields: ``lr``, ``median``
     samples (``inf`` when more than half the seeds are censored), ``censored`` seeds of
     ``n_seeds``, ``budget``, ``lowest`` (median over seeds of the lowest test MSE, at that
-    rate), ``rates`` (the grid) and ``interior`` (the best rate is neither end of the
-    grid: the grid brackets it)."""
+    rate), ``rates`` (the grid), ``interior`` (the best rate is neither end of the grid:
+    the grid brackets it) and ``bracket``: ``"interior"``, ``"edge"`` or, when every rate
+    censors and even the best stays at ``lowest ≥`` :data:`NONE_LEARNS`, ``"no rate learns"``."""
     rows = samples_to_success(records, level)
     groups: dict[tuple, dict[float, list[dict]]] = {}
     for row in rows:
@@ -162,7 +166,10 @@ def success_summary(records: list[dict], level: float = SUCCESS_LEVEL) -> list[d
                         "budget": seeds[0]["budget"], "lowest": lowest[best],
                         "best_by": "samples" if solved else "lowest test MSE",
                         "rates": tuple(rates),
-                        "interior": len(rates) > 2 and best not in (rates[0], rates[-1])})
+                        "interior": len(rates) > 2 and best not in (rates[0], rates[-1]),
+                        "bracket": ("no rate learns" if not solved and lowest[best] >= NONE_LEARNS
+                                    else "interior" if best not in (rates[0], rates[-1])
+                                    else "edge")})
     return summary
 
 
