@@ -275,6 +275,23 @@ def test_member_is_a_shallow_gnn_with_explicit_weights():
                        gnn.gnn_hidden_plane_values(graphs[0], features, plane, 4), atol=1e-12)
 
 
+def test_hidden_plane_members_evaluated_together_equal_each_plane_alone():
+    """Lesson 8's teachers: the family evaluates many members in one product (the sweep
+    engine's labels); every column equals gnn_hidden_plane_values of that plane alone, to
+    float64 round-off, for members in any order and repeated."""
+    graph = gnn.sample_graphs(6, 1, directed=False, seed=4)[0]
+    planes = random_planes(5, 7, seed=8)
+    family = gnn.gnn_hidden_plane_family(graph, 7, 4, planes=planes)
+    features = np.random.default_rng(5).standard_normal((40, 6, 7))
+    x = gnn.pack_graph_inputs(np.broadcast_to(graph, (40, 6, 6)), features)
+    chosen = [3, 0, 4, 4, 1]
+    together = family.evaluate(x, chosen, normalised=False)
+    alone = np.stack([gnn.gnn_hidden_plane_values(graph, features, planes[i], 4)
+                      for i in chosen], axis=1)
+    assert together.shape == (40, 5)
+    assert np.max(np.abs(together - alone)) <= 1e-13 * max(1.0, np.max(np.abs(alone)))
+
+
 def test_exact_correlation_matches_monte_carlo_and_stays_below_the_graph_bound():
     """Theorem B: exact ⟨f_U, f_V⟩ (arc-cosine kernel) vs Monte Carlo ± error bars, and
     |⟨f_U, f_V⟩| ≤ graph_factor · ‖UVᵀ‖^k ≤ n ‖UVᵀ‖^k on small fixed graphs."""

@@ -891,12 +891,22 @@ def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = No
                               for j in range(m)] for i in range(m)]) / norm_squared
     gamma = float(np.abs(correlations[~np.eye(m, dtype=bool)]).max()) if m > 1 else 0.0
     matrices = [gnn_hidden_plane_weights(plane, k) for plane in planes]
+    all_weights = np.stack([W for W, _ in matrices])  # (m, d, 2k)
+    all_outputs = np.stack([a for _, a in matrices])  # (m, 2k)
 
     def evaluate(x, indices):
+        # all requested members in two matrix products (one per member costs more in
+        # call overhead than in arithmetic): hidden units of every member side by side,
+        # then each member's output weights a_i as a block-diagonal matrix
         graphs, features = x[:, :, :n], x[:, :, n:]
-        aggregated = np.matmul(graphs, features)
-        return np.stack([np.maximum(aggregated @ matrices[i][0], 0.0) @ matrices[i][1]
-                         for i in indices], axis=2).sum(axis=1)
+        aggregated = np.matmul(graphs, features).reshape(-1, d)  # (B·n, d)
+        count, units = len(indices), all_outputs.shape[1]
+        hidden = aggregated @ all_weights[indices].transpose(1, 0, 2).reshape(d, count * units)
+        np.maximum(hidden, 0.0, out=hidden)
+        outputs = np.zeros((count, units, count))
+        outputs[np.arange(count), :, np.arange(count)] = all_outputs[indices]
+        per_node = hidden @ outputs.reshape(count * units, count)  # (B·n, members)
+        return per_node.reshape(x.shape[0], n, count).sum(axis=1)
 
     def sampler(n_samples, generator):
         features = generator.standard_normal((n_samples, n, d))
