@@ -292,6 +292,20 @@ def test_hidden_plane_members_evaluated_together_equal_each_plane_alone():
     assert np.max(np.abs(together - alone)) <= 1e-13 * max(1.0, np.max(np.abs(alone)))
 
 
+def test_hidden_plane_family_correlations_equal_the_pairwise_exact_correlation():
+    """Theorem B: the family's correlation matrix (all pairs at once) and gamma equal
+    gnn_hidden_plane_correlation computed pair by pair (float64 round-off)."""
+    graph = gnn.sample_graphs(6, 1, directed=False, seed=2)[0]
+    planes = random_planes(6, 5, seed=9)
+    family = gnn.gnn_hidden_plane_family(graph, 5, 4, planes=planes)
+    pairwise = np.array([[gnn.gnn_hidden_plane_correlation(graph, u, v, 4) for v in planes]
+                         for u in planes])
+    together = np.array([[family.correlation(i, j) for j in range(6)] for i in range(6)])
+    assert np.max(np.abs(together - pairwise)) < 1e-13
+    assert family.gamma == pytest.approx(np.max(np.abs(pairwise[~np.eye(6, dtype=bool)])),
+                                         abs=1e-13)
+
+
 def test_exact_correlation_matches_monte_carlo_and_stays_below_the_graph_bound():
     """Theorem B: exact ⟨f_U, f_V⟩ (arc-cosine kernel) vs Monte Carlo ± error bars, and
     |⟨f_U, f_V⟩| ≤ graph_factor · ‖UVᵀ‖^k ≤ n ‖UVᵀ‖^k on small fixed graphs."""

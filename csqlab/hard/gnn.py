@@ -887,8 +887,12 @@ def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = No
     m = len(planes)
     rhos, weights = _pair_weights(adjacency)
     norm_squared = _inner_product(rhos, weights, np.eye(2), k)
-    correlations = np.array([[_inner_product(rhos, weights, planes[i] @ planes[j].T, k)
-                              for j in range(m)] for i in range(m)]) / norm_squared
+    # every pair (i, j) at once: _hidden_plane_pair_terms broadcasts over stacked U_i U_jᵀ
+    crosses = np.einsum("iad,jbd->ijab", planes, planes)  # (m, m, 2, 2)
+    inner = 0.0
+    for rho, weight in zip(rhos, weights, strict=True):
+        inner = inner + weight * _hidden_plane_pair_terms(rho * crosses, k).sum(axis=(-2, -1))
+    correlations = inner / norm_squared
     gamma = float(np.abs(correlations[~np.eye(m, dtype=bool)]).max()) if m > 1 else 0.0
     matrices = [gnn_hidden_plane_weights(plane, k) for plane in planes]
     all_weights = np.stack([W for W, _ in matrices])  # (m, d, 2k)
