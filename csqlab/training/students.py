@@ -320,12 +320,30 @@ def _message_passing_forward(module: models.MessagePassingGNN) -> Callable:
         else:
             pooled = models._pool(aggregated, module.readout, dim=1)
             last = _shared_linear
+        weight = parameters[last_weight]
         bias = None if last_bias is None else parameters[last_bias]
         if bias is not None and module.readout == "sum":
             bias = bias * nodes
-        pooled = last(pooled, parameters[last_weight], bias)
-        if head_layers is not None:
-            pooled = _stacked_mlp(parameters, head_layers, torch.relu, pooled, shared=False)
+        layers = head_layers
+        if (head_layers is not None and last is _seedwise_linear
+                and weight.shape[1] < pooled.shape[0]):
+            # the node MLP's last layer and the head's first are both affine with no
+            # activation between: one layer W = W_head W_last, c = W_head b + b_head
+            # (w³ per seed once, instead of B·w² per point and pass, when w < B)
+            (head_weight, head_bias), *layers = head_layers
+            outer = parameters[head_weight]
+            bias = None if bias is None else torch.bmm(bias[:, None, :], outer.transpose(1, 2))[:, 0]
+            if head_bias is not None:
+                bias = parameters[head_bias] if bias is None else bias + parameters[head_bias]
+            weight = torch.bmm(outer, weight)
+            pooled = last(pooled, weight, bias)
+            if layers:
+                pooled = _stacked_mlp(parameters, layers, torch.relu, torch.relu(pooled),
+                                      shared=False)
+            return pooled[..., 0]
+        pooled = last(pooled, weight, bias)
+        if layers is not None:
+            pooled = _stacked_mlp(parameters, layers, torch.relu, pooled, shared=False)
         return pooled[..., 0]
 
     return forward
