@@ -428,10 +428,11 @@ def test_killed_sweep_subprocess_resumes(tmp_path):
 
 
 def test_every_experiment_follows_the_protocol():
-    """Our experiment protocol: quick sizes {8, 16, 32} (contrast: larger cubes), Adam
-    with learning rates from {1e-4, 3e-4, 1e-3, 3e-3}, ≥ 3 seeds, trivial line at 1; on the
-    cube the step budget stays below 2^n (no memorisation of the whole cube)."""
-    assert set(experiments.FULL_LEARNING_RATES) == {1e-4, 3e-4, 1e-3, 3e-3}
+    """Our experiment protocol: quick sizes {8, 16, 32} for the size sweeps, Adam with
+    learning rates from {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2} (the fixed-set comparison: the
+    first four), >= 3 seeds; on the cube the step budget stays below 2^n; the
+    steps-to-success experiment has budgets that grow with the size in every series."""
+    assert experiments.FULL_LEARNING_RATES == (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
     for name in experiments.EXPERIMENTS:
         for mode in experiments.MODES:
             configs = experiments.experiment_configs(name, mode)
@@ -440,18 +441,30 @@ def test_every_experiment_follows_the_protocol():
                 assert config.optimiser == "adam" and len(config.seeds) >= 3
                 if config.family == "sparse-parity":
                     assert config.steps < 2**config.size
-                else:
+                if name == "steps-to-success":
+                    assert config.lr in (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
+                elif config.family != "sparse-parity":
                     assert config.lr in experiments.FULL_LEARNING_RATES
         quick = experiments.experiment_configs(name, "quick")
-        if name != "sparse-parity":
+        if name not in ("sparse-parity", "steps-to-success"):
             assert sorted({c.size for c in quick}) == [8, 16, 32]
+    for name in ("gnn-degree-parity", "gnn-hidden-planes", "cnn-hidden-planes",
+                 "frame-averaged-parities", "invariant-polynomials"):
+        full = experiments.experiment_configs(name, "full")
+        assert {c.lr for c in full} == set(experiments.FULL_LEARNING_RATES)
     full = experiments.experiment_configs("frame-averaged-parities", "full")
-    assert {c.lr for c in full} == set(experiments.FULL_LEARNING_RATES)
     assert all(c.width == 2 * c.size * 2**c.degree for c in full)  # twice the teacher's units
     planes = experiments.experiment_configs("gnn-hidden-planes", "quick")
     assert all(c.width == 2 * (2 * c.degree) for c in planes)
-    fixed = experiments.experiment_configs("fixed-train-set", "quick")
+    fixed = experiments.experiment_configs("fixed-train-set", "full")
     assert {c.online for c in fixed} == {True, False}
+    assert {c.lr for c in fixed} == {1e-4, 3e-4, 1e-3, 3e-3}
+    scaling = experiments.experiment_configs("steps-to-success", "full")
+    for family in {c.family for c in scaling}:
+        budgets = sorted({(c.degree if c.family == "sparse-parity" else 0, c.size, c.steps)
+                          for c in scaling if c.family == family})
+        for (k1, n1, t1), (k2, n2, t2) in zip(budgets, budgets[1:], strict=False):
+            assert k1 != k2 or (n1 < n2 and t1 < t2)
 
 
 @pytest.mark.parametrize("name", sorted(experiments.EXPERIMENTS))

@@ -26,6 +26,7 @@ from csqlab.experiments.config import FAMILIES, Experiment, cache_key, config_ha
 from csqlab.experiments.data import cache_results, cached_experiments, load_cached
 from csqlab.experiments.registry import (
     EXPERIMENTS,
+    FIXED_SET_RATES,
     FULL_LEARNING_RATES,
     MODES,
     QUICK_LEARNING_RATES,
@@ -63,6 +64,7 @@ __all__ = [
     "MODES",
     "QUICK_LEARNING_RATES",
     "FULL_LEARNING_RATES",
+    "FIXED_SET_RATES",
     "ExperimentSpec",
     "EXPERIMENTS",
     "experiment_configs",
