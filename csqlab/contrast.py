@@ -22,8 +22,11 @@ Non-correlational queries on a single-index model (Damian et al. 2024)
       ``c_T = E[T(h_3(z)) He_2(z)] ≈ 0.1812`` (:data:`TRANSFORM_SCALE`, by quadrature
       split at the two roots ``z ≈ ±2.048`` of ``h_3(z)² = 1``; ``T(y) = y²`` would give
       exactly ``E[h_3² He_2] = 36/6 = 6`` but its heavy tail, ``E[y⁴] = E[He_3⁴]/36``, makes
-      the estimate noisy). Its top eigenvector finds ``w`` from ``N ≈ C·d`` samples
-      (generative exponent 2; Damian, Pillaud-Vivien, Lee, Bruna 2024).
+      the estimate noisy). Its top eigenvector finds ``w`` from ``N ≈ C·d`` samples:
+      this transform lowers the exponent from 3 to 2. The *generative* exponent of
+      ``He_3`` (the smallest exponent over all transforms; Damian, Pillaud-Vivien, Lee,
+      Bruna 2024) is 1: ``He_3`` is odd, and ``T(y) = sign(y)`` already correlates with
+      ``He_1``, ``E[sign(He_3(z)) z] = 2φ(0)(2e^{−3/2} − 1) ≈ −0.4418``.
 
 Gaussian elimination on parities (over GF(2); lessons/notes/glossary.md)
     :func:`csqlab.boolean.learn_parity_by_elimination` solves ``y = χ_S(x)`` exactly from
@@ -299,3 +302,27 @@ def kernel_ridge_test_error(n: int, n_train: int, invariant: bool, *, ridge: flo
     alpha = np.linalg.solve(gram + ridge * scale * n_train * np.eye(n_train), y)
     prediction = kernel(x_test, x) @ alpha
     return float(np.mean((prediction - cyclic_neighbour_target(x_test)) ** 2))
+
+
+def kernel_samples_to_level(n: int, invariant: bool, *, level: float = 0.1, seeds=range(10),
+                            max_samples: int = 400) -> list[int]:
+    """For each seed, the smallest training-set size ``N`` (every ``N`` from 2 on, no grid)
+    at which :func:`kernel_ridge_test_error` falls below ``level``; ValueError if a seed
+    does not get there by ``max_samples``."""
+    n = _check_int(n, "n", 3)
+    level = _check_real(level, "level")
+    if not level > 0:
+        raise ValueError(f"level must be positive, got {level}")
+    max_samples = _check_int(max_samples, "max_samples", 2)
+    seeds = [_check_int(seed, "seeds", 0) for seed in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    first = []
+    for seed in seeds:
+        found = next((N for N in range(2, max_samples + 1)
+                      if kernel_ridge_test_error(n, N, invariant, seed=seed) < level), None)
+        if found is None:
+            raise ValueError(f"seed {seed} does not reach test MSE < {level} with up to "
+                             f"max_samples = {max_samples} samples; raise max_samples")
+        first.append(found)
+    return first

@@ -1,4 +1,4 @@
-"""Checks for lesson 11 (watching gradient descent fail, and what succeeds)."""
+"""Checks for lesson 11 (watching gradient descent on the hard families, and what succeeds)."""
 
 from __future__ import annotations
 

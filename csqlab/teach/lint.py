@@ -70,13 +70,7 @@ _NOTES_CITATION = re.compile(r"\b(PAPER|BACKGROUND)(?:\.md)?\s*(§\s*[\d.]*\d|no
 # ``cell-length`` when those rules were added. Entries are (lesson file, cell id, rule,
 # detail); the detail is the reference as written for ``repo-reference`` and ``None`` for
 # ``cell-length``. Delete an entry once its cell is fixed (a stale entry is reported).
-KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset({
-    # 11_watching_gd_fail.ipynb
-    ('11_watching_gd_fail.ipynb', 'cell-02', 'repo-reference', 'PAPER §4.7'),  # cell 2
-    ('11_watching_gd_fail.ipynb', 'cell-08', 'repo-reference', 'PAPER §4.7'),  # cell 8
-    ('11_watching_gd_fail.ipynb', 'cell-14', 'repo-reference', 'BACKGROUND §2.3'),  # cell 14
-    ('11_watching_gd_fail.ipynb', 'cell-26', 'repo-reference', 'BACKGROUND §5.4'),  # cell 26
-})
+KNOWN_OFFENDERS: frozenset[tuple[str, str, str, str | None]] = frozenset()
 
 
 @dataclass(frozen=True)
