@@ -2,9 +2,10 @@
 
 Second route: one module per seed with plain autograd (``_LoopedStudents``). The
 message-passing student (degree parities, DeepSets) merges the node MLP's last affine
-layer into the head's first when the width is below the batch; both branches are checked,
-outputs and every parameter's gradient, in float64. (Whole runs, every family:
-tests/test_train_engine.py.)
+layer into the head's first when the width is below the batch, and the frame-averaged
+student skips the weighted sum when every input has a one-element frame; both branches of
+each are checked, outputs and every parameter's gradient, in float64. (Whole runs, every
+family: tests/test_train_engine.py.)
 """
 
 import pytest
@@ -32,4 +33,30 @@ def test_batched_message_passing_student_equals_one_module_per_seed(width):
     names = list(batched.named)
     expected = torch.cat([torch.stack([gradients[name] for gradients in per_seed]).reshape(-1)
                           for name in names])
+    torch.testing.assert_close(flat["all"], expected, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("distribution", ["gaussian", "cube"])  # frames of one / many elements
+def test_batched_frame_averaged_student_equals_one_module_per_seed(distribution):
+    from csqlab import groups
+    from csqlab.experiments.frames import _frame_inputs
+    from csqlab.models import FrameAveragedMLP
+
+    frame = groups.canonical_frame(groups.cyclic(6))
+    modules = [students._FramedStudent(FrameAveragedMLP(frame, hidden=(8,), dtype=torch.float64,
+                                                        seed=seed)) for seed in range(3)]
+    generator = torch.Generator().manual_seed(2)
+    x = torch.randn(20, 6, generator=generator, dtype=torch.float64)
+    if distribution == "cube":
+        x = torch.sign(x)
+    inputs = _frame_inputs(frame, x)
+    assert (len(inputs[0]) > 20) == (distribution == "cube")
+    labels = torch.randn(3, 20, generator=generator, dtype=torch.float64)
+    batched, looped = students._BatchedStudents(modules), students._LoopedStudents(modules)
+    torch.testing.assert_close(batched.predict(inputs), looped.predict(inputs),
+                               rtol=1e-12, atol=1e-14)
+    flat, _ = batched.gradients(inputs, labels)
+    per_seed, _ = looped.gradients(inputs, labels)
+    expected = torch.cat([torch.stack([gradients[name] for gradients in per_seed]).reshape(-1)
+                          for name in batched.named])
     torch.testing.assert_close(flat["all"], expected, rtol=1e-10, atol=1e-13)

@@ -744,3 +744,15 @@ def test_parities_of_activations_evaluated_together_equal_the_defining_sum(activ
             total = total + _parity_of_activations_values(x, tuple(subset),
                                                           C.ACTIVATIONS[activation])
         assert np.array_equal(values[:, column], total / len(orbit))
+
+
+def test_members_asked_for_twice_are_the_same_columns_as_each_member_alone():
+    """Lesson 9's teachers for more seeds than orbits: a repeated member (computed once)
+    gives exactly the column of that member evaluated alone, in the order asked."""
+    family = C.parity_of_activations_family(8, 4, group=G.cyclic(8))
+    x = family.sample(50, seed=3)
+    chosen = [4, 1, 4, 0, 1, 9]
+    together = family.evaluate(x, chosen)
+    alone = np.stack([family.evaluate(x, [i])[:, 0] for i in chosen], axis=1)
+    assert together.shape == (50, 6)
+    assert np.array_equal(together, alone)

@@ -170,7 +170,13 @@ class HardFamily:
         """
         array = self._check_inputs(x)
         indices = self._indices(members)
-        values = np.asarray(self.evaluate_members(array, indices), dtype=np.float64)
+        # a member asked for twice (more seeds than members) is computed once
+        distinct, position = np.unique(indices, return_inverse=True)
+        if len(distinct) < len(indices):
+            values = np.asarray(self.evaluate_members(array, distinct), dtype=np.float64)
+            values = values[:, position.reshape(-1)]
+        else:
+            values = np.asarray(self.evaluate_members(array, indices), dtype=np.float64)
         if normalised:
             values = values / self._norms[indices]
         if _is_torch(x):
