@@ -899,18 +899,18 @@ def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = No
     all_outputs = np.stack([a for _, a in matrices])  # (m, 2k)
 
     def evaluate(x, indices):
-        # all requested members in two matrix products (one per member costs more in
-        # call overhead than in arithmetic): hidden units of every member side by side,
-        # then each member's output weights a_i as a block-diagonal matrix
+        # all requested members in two products per graph: hidden units of every member
+        # side by side, then each member's output weights a_i as a block-diagonal matrix.
+        # Kept per graph ((n, d) blocks), not one (B·n, d) product: OpenBLAS runs a product
+        # that large on every core, and on a busy machine that is many times slower
         graphs, features = x[:, :, :n], x[:, :, n:]
-        aggregated = np.matmul(graphs, features).reshape(-1, d)  # (B·n, d)
+        aggregated = np.matmul(graphs, features)  # (B, n, d)
         count, units = len(indices), all_outputs.shape[1]
         hidden = aggregated @ all_weights[indices].transpose(1, 0, 2).reshape(d, count * units)
         np.maximum(hidden, 0.0, out=hidden)
         outputs = np.zeros((count, units, count))
         outputs[np.arange(count), :, np.arange(count)] = all_outputs[indices]
-        per_node = hidden @ outputs.reshape(count * units, count)  # (B·n, members)
-        return per_node.reshape(x.shape[0], n, count).sum(axis=1)
+        return (hidden @ outputs.reshape(count * units, count)).sum(axis=1)  # Σ over nodes
 
     def sampler(n_samples, generator):
         features = generator.standard_normal((n_samples, n, d))
