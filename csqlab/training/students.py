@@ -146,11 +146,13 @@ class _SharedReLULayer(torch.autograd.Function):
 
     ``H[s] = ReLU(F · weight[s] + bias[s])`` with ``F (N, in)`` shared, ``weight (S, in, w)``,
     ``bias (S, w)`` or None; ``H`` is kept seed-major, ``(S, N, w)``, so that every product
-    is a batched product over the seeds with unit-stride rows. Returns either the read-out
-    ``out[n, s] = Σ_m H[s, n, m] v[s, m]`` (``readout v (S, w)``; shape ``(N, S)``) or, with
-    ``readout=None``, the pooled ``scale · Σ_r H[s, g·group + r]`` over consecutive groups of
-    ``group`` rows (shape ``(N/group, S, w)``). Backward: ``∂H = (upstream) ⊙ 1[H > 0]``,
-    ``∂weight[s] = Fᵀ ∂H[s]``, ``∂bias[s] = Σ_n ∂H[s, n]``, ``∂v[s] = Σ_n ∂out[n, s] H[s, n]``.
+    is a batched product over the seeds with unit-stride rows. Rows are pooled over
+    consecutive groups of ``group`` (the nodes of a graph, the group elements of an input):
+    returns either the read-out ``out[g, s] = scale · Σ_r Σ_m H[s, g·group + r, m] v[s, m]``
+    (``readout v (S, w)``; shape ``(N/group, S)``) or, with ``readout=None``, the pooled
+    ``scale · Σ_r H[s, g·group + r]`` (shape ``(N/group, S, w)``). Backward:
+    ``∂H = (upstream) ⊙ 1[H > 0]``, ``∂weight[s] = Fᵀ ∂H[s]``, ``∂bias[s] = Σ_n ∂H[s, n]``,
+    ``∂v[s, m] = scale · Σ_{g, r} ∂out[g, s] H[s, g·group + r, m]``.
     The read-outs are written as row vector times matrix (``vᵀ Hᵀ``, ``∂outᵀ H``): the
     matrix-times-column-vector form of the same products is several times slower on the CPU."""
 
@@ -165,12 +167,14 @@ class _SharedReLULayer(torch.autograd.Function):
         else:
             torch.baddbmm(bias[:, None, :], shared, weight, out=hidden)
         hidden.relu_()
+        blocks = hidden.view(seeds, rows // group, group * width)  # a group's rows in one
         if readout is not None:
-            result = torch.bmm(readout[:, None, :], hidden.transpose(1, 2))[:, 0].T
+            tiled = readout if group == 1 else readout.repeat(1, group)  # (S, group·w)
+            result = torch.bmm(tiled[:, None, :], blocks.transpose(1, 2))[:, 0].T
         else:
             result = hidden.view(seeds, rows // group, group, width).sum(dim=2).transpose(0, 1)
-            if scale != 1:
-                result = result * scale
+        if scale != 1:
+            result = result * scale
         ctx.save_for_backward(features, readout)
         ctx.hidden, ctx.workspace, ctx.group, ctx.scale = hidden, workspace, group, scale
         ctx.has_bias = bias is not None
@@ -185,16 +189,25 @@ class _SharedReLULayer(torch.autograd.Function):
         grad_readout = None
         # ∂H ⊙ 1[H > 0] in one pass (ReLU's own backward kernel): a product with a boolean
         # mask would first convert the whole mask to floats
+        group = ctx.group
+        shape = (seeds, rows // group, group, width)
         if readout is not None:
-            by_seed = upstream.T  # (S, N)
-            torch.mul(by_seed[:, :, None], readout[:, None, :], out=gradient)
-            _relu_backward(gradient, hidden, out=gradient)
-            grad_readout = torch.bmm(by_seed[:, None, :], hidden)[:, 0]
+            by_seed = upstream.T if ctx.scale == 1 else upstream.T * ctx.scale  # (S, N/group)
+            if group == 1:  # the product is as large as H: into the buffer, then masked
+                torch.mul(by_seed[:, :, None], readout[:, None, :], out=gradient)
+                _relu_backward(gradient, hidden, out=gradient)
+            else:  # the product is 1/group of H: masked while broadcast over the group
+                pooled = by_seed[:, :, None] * readout[:, None, :]  # (S, N/group, w)
+                _relu_backward(pooled[:, :, None, :].expand(shape), hidden.view(shape),
+                               out=gradient.view(shape))
+            blocks = hidden.view(seeds, rows // group, group * width)
+            grad_readout = torch.bmm(by_seed[:, None, :], blocks)[:, 0]
+            if group > 1:
+                grad_readout = grad_readout.view(seeds, group, width).sum(dim=1)
         else:
             pooled = upstream.transpose(0, 1)  # (S, N/group, w)
             if ctx.scale != 1:
                 pooled = pooled * ctx.scale
-            shape = (seeds, rows // ctx.group, ctx.group, width)
             _relu_backward(pooled[:, :, None, :].expand(shape), hidden.view(shape),
                            out=gradient.view(shape))
         grad_weight = torch.bmm(features.T.expand(seeds, *features.T.shape), gradient)
@@ -239,17 +252,14 @@ def _shallow_gnn_forward(module: models.ShallowGNN) -> Callable:
         seeds, d, width = W.shape
         aggregated = models.aggregate(adjacency, features, module.aggregation)  # (B, n, d)
         batch, nodes = aggregated.shape[:2]
-        # readout before the output weights: Σ_i Σ_m a_m σ_im = Σ_m a_m Σ_i σ_im
-        if module.activation is torch.relu:
+        if module.activation is torch.relu:  # Σ_i Σ_m a_m σ_im: one read-out over (i, m)
             scale = 1 if module.readout == "sum" else 1 / nodes
-            pooled = _SharedReLULayer.apply(aggregated.reshape(-1, d), W, None, None,
-                                            nodes, scale, workspace)  # (B, S, w)
-        else:
-            side_by_side = W.transpose(0, 1).reshape(d, seeds * width)
-            hidden = module.activation(aggregated.reshape(-1, d) @ side_by_side)
-            pooled = models._pool(hidden.reshape(batch, nodes, -1), module.readout, dim=1)
-            pooled = pooled.reshape(batch, seeds, width)
-        return (pooled * a).sum(dim=-1)
+            return _SharedReLULayer.apply(aggregated.reshape(-1, d), W, None, a,
+                                          nodes, scale, workspace)  # (B, S)
+        side_by_side = W.transpose(0, 1).reshape(d, seeds * width)
+        hidden = module.activation(aggregated.reshape(-1, d) @ side_by_side)
+        pooled = models._pool(hidden.reshape(batch, nodes, -1), module.readout, dim=1)
+        return (pooled.reshape(batch, seeds, width) * a).sum(dim=-1)
 
     return forward
 
@@ -271,14 +281,13 @@ def _group_averaged_forward(module: models.GroupAveragedNetwork) -> Callable:
         X = X[..., None] if X.ndim == 2 else X
         transformed = X[:, elements.to(X.device)].transpose(-1, -2)  # (B, |G|, d, n)
         batch, order, d = transformed.shape[:3]
+        if module.activation is torch.relu:  # Σ_{g, column, m} a_m σ: one read-out
+            return _SharedReLULayer.apply(transformed.reshape(-1, n), W, None, a,
+                                          order * d, 1, workspace) / order  # (B, S)
         # sum over (g, column) before the output weights a (the sum is linear)
-        if module.activation is torch.relu:
-            summed = _SharedReLULayer.apply(transformed.reshape(-1, n), W, None, None,
-                                            order * d, 1, workspace)  # (B, S, w)
-        else:
-            side_by_side = W.transpose(0, 1).reshape(n, seeds * width)
-            hidden = module.activation(transformed.reshape(-1, n) @ side_by_side)
-            summed = hidden.reshape(batch, order * d, -1).sum(dim=1).reshape(batch, seeds, width)
+        side_by_side = W.transpose(0, 1).reshape(n, seeds * width)
+        hidden = module.activation(transformed.reshape(-1, n) @ side_by_side)
+        summed = hidden.reshape(batch, order * d, -1).sum(dim=1).reshape(batch, seeds, width)
         return (summed * a).sum(dim=-1) / order
 
     return forward
