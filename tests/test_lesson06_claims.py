@@ -343,6 +343,103 @@ def test_exercise_6_3_rejects_wrong_planes():
     assert lesson06.ex6_3(flipped_signs).status == "failed"
 
 
+
+def _degree_k_weight_closed_form(k):
+    """Exercise 6.4's closed form (notes/answers.md): W_1 = 1, 0 for odd k ≥ 3, and
+    4^k ((k − 3)!!)² / (2π k^k) for even k ≥ 2, in exact integers."""
+    if k == 1:
+        return 1.0
+    if k % 2 == 1:
+        return 0.0
+    return 4**k * math.prod(range(k - 3, 0, -2)) ** 2 / k**k / (2 * math.pi)
+
+
+def test_exercise_6_4_closed_form_against_the_mehler_sum_and_the_lesson():
+    """Exercise 6.4: W_k = 4^k k^{-k} E[ReLU He_k]² equals section 3's 2^k c_k² A_{k,k} for
+    k = 1..60 (odd k ≥ 3: the library refuses the zero family), and the lesson's printed
+    degree-k weights 0.6366 (k = 2) and 0.1592 (k = 4), i.e. 2/π and 1/(2π)."""
+    coefficients = gaussian.relu_hermite_coefficients(60)
+    for k in range(1, 61):
+        closed = _degree_k_weight_closed_form(k)
+        assert closed == pytest.approx(4.0**k * float(k) ** -k * coefficients[k] ** 2,
+                                       rel=1e-12, abs=1e-300)
+        if k >= 3 and k % 2 == 1:
+            with pytest.raises(ValueError):
+                hard.parity_of_activations_degree_weights(k, "relu", k)
+        else:
+            mehler = hard.parity_of_activations_degree_weights(k, "relu", k)[k]
+            assert closed == pytest.approx(mehler, rel=1e-12)
+    assert _degree_k_weight_closed_form(2) == pytest.approx(2 / math.pi, rel=1e-15)
+    assert _degree_k_weight_closed_form(4) == pytest.approx(1 / (2 * math.pi), rel=1e-15)
+    assert round(_degree_k_weight_closed_form(2), 4) == 0.6366
+    assert round(_degree_k_weight_closed_form(4), 4) == 0.1592
+
+
+def test_exercise_6_4_stein_route_per_unit_by_quadrature_and_monte_carlo():
+    """Exercise 6.4's answer, step by step: one unit gives E[ReLU(⟨w, x⟩/√k) Π x_i] =
+    χ(w) k^{-k/2} E[ReLU He_k], so E[f_S Π x_i] = 2^k k^{-k/2} E[ReLU He_k]. At k = 2, in the
+    rotated coordinates u = ⟨w, x⟩/√2, v = (w_1 x_1 − w_2 x_2)/√2 (again N(0, I_2)) the unit is
+    ReLU(u) and x_1 x_2 = w_1 w_2 (u² − v²)/2: scipy dblquad over u > 0 gives φ(0)/2 times χ(w).
+    At k = 4 the sum is −φ(0) = −0.398942, and Monte Carlo with a fresh generator covers it."""
+    half_plane, _ = integrate.dblquad(
+        lambda v, u: u * (u * u - v * v) / 2 * stats.norm.pdf(u) * stats.norm.pdf(v),
+        0, 12, -12, 12, epsabs=1e-12)
+    relu_he2 = gaussian.relu_hermite_coefficients(2)[2]
+    assert half_plane == pytest.approx(relu_he2 * 2.0 ** -1, abs=1e-10)
+    points = np.random.default_rng(7).standard_normal((50, 2))
+    for w in itertools.product([-1.0, 1.0], repeat=2):  # the change of coordinates itself
+        u = points @ np.array(w) / math.sqrt(2)
+        v = (w[0] * points[:, 0] - w[1] * points[:, 1]) / math.sqrt(2)
+        assert np.allclose(points[:, 0] * points[:, 1], np.prod(w) * (u**2 - v**2) / 2)
+    rng = np.random.default_rng(20240604)
+    x = rng.standard_normal((400_000, 4))
+    samples = parity_network(x, relu) * np.prod(x, axis=1)
+    expected = 2**4 * 4**-2 * gaussian.relu_hermite_coefficients(4)[4]
+    assert expected == pytest.approx(-1 / math.sqrt(2 * math.pi), rel=1e-14)
+    error = samples.std(ddof=1) / math.sqrt(len(samples))
+    assert abs(samples.mean() - expected) < 5 * error
+    assert expected**2 == pytest.approx(_degree_k_weight_closed_form(4), rel=1e-14)
+
+
+def test_exercise_6_4_answer_numbers_shares_of_the_norm():
+    """notes/answers.md, exercise 6.4: W_6 = 0.125752; the degree-k share W_k/‖f_S‖² is 0.876,
+    0.525, 0.293, 0.160, 0.087 for k = 2..10, while W_k itself grows from k = 6 on
+    (0.1258, 0.1399, 0.1840, W_20 = 1.98)."""
+    assert round(_degree_k_weight_closed_form(6), 6) == 0.125752
+    shares = [_degree_k_weight_closed_form(k) / hard.parity_of_activations_norm_squared(k)
+              for k in (2, 4, 6, 8, 10)]
+    assert [round(s, 3) for s in shares] == [0.876, 0.525, 0.293, 0.160, 0.087]
+    assert [round(_degree_k_weight_closed_form(k), 4) for k in (6, 8, 10)] == [0.1258, 0.1399,
+                                                                                 0.1840]
+    assert round(_degree_k_weight_closed_form(20), 2) == 1.98
+    weights = [_degree_k_weight_closed_form(k) for k in range(6, 61, 2)]
+    assert np.all(np.diff(weights) > 0)
+    norms = [hard.parity_of_activations_norm_squared(k) for k in range(4, 21, 2)]
+    assert np.all(np.diff(norms) > 0)
+
+
+def test_exercise_6_4_accepts_the_solution_and_rejects_slips():
+    def two_to_the_k(k):  # sums the units' correlations but squares only one factor of 2^k
+        return _degree_k_weight_closed_form(k) / 2.0**k
+
+    def normalised_coefficient(k):  # uses c_k = E[ReLU He_k]/√k! in place of E[ReLU He_k]
+        return _degree_k_weight_closed_form(k) / math.factorial(k)
+
+    def no_scaling(k):  # forgets the 1/√k inside each unit
+        return _degree_k_weight_closed_form(k) * float(k) ** k
+
+    def no_trap(k):  # odd k ≥ 3 given ReLU's linear part instead of 0
+        return _degree_k_weight_closed_form(k) if k % 2 == 0 or k == 1 else 4.0**k / k**k / 4
+
+    def brute_force(k):  # a sum over the 2^k units by Monte Carlo: noisy, and hopeless at k = 60
+        x = np.random.default_rng(k).standard_normal((20_000, k))
+        return float(np.mean(parity_network(x, relu) * np.prod(x, axis=1))) ** 2
+
+    for wrong in (two_to_the_k, normalised_coefficient, no_scaling, no_trap, brute_force):
+        assert lesson06.ex6_4(wrong).status == "failed", wrong.__name__
+    assert lesson06.ex6_4(_degree_k_weight_closed_form).ok
+
+
 # --------------------------------------------- check your understanding (notes/understanding.md)
 
 

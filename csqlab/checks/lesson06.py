@@ -5,7 +5,8 @@ sign-flip symmetry itself (exact zeros, invariance), the library's parities of a
 and hidden-plane function (:mod:`csqlab.hard.classical`) on random inputs, polar quadrature
 (:func:`csqlab.gaussian.polar_expectation`), and the even/odd-part rule for the
 activation/degree trap (lessons/notes/glossary.md), whose table is verified against the library in
-``tests/test_lesson06_claims.py``.
+``tests/test_lesson06_claims.py``; for the derived degree-k weight (6.4), polar quadrature and the
+Mehler sum of section 3 (:func:`csqlab.hard.parity_of_activations_degree_weights`).
 """
 
 from __future__ import annotations
@@ -226,5 +227,77 @@ def ex6_3(plane_function):
                      hint="the rotation maps unit m to unit m + 1, whose output sign is opposite"),
             Property("k = 4: orthogonal to every monomial s^a t^b with a + b < 4 (quadrature)",
                      orthogonal_below_degree_k, hint="check the angles and the signs of the units"),
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- Exercise 6.4
+
+
+def _relu_parity_of_all_columns(x):
+    # f_S with S = every column of x (the k = 2 quadrature below has two)
+    return classical._parity_of_activations_values(x, tuple(range(x.shape[1])),
+                                                   classical.ACTIVATIONS["relu"])
+
+
+def _mehler_degree_k_weight(k: int) -> float:
+    # section 3's route, W_k = 2^k c_k² A_{k,k}; the library raises for a zero family (odd k ≥ 3)
+    if k >= 3 and k % 2 == 1:
+        return 0.0
+    return float(classical.parity_of_activations_degree_weights(k, "relu", k)[k])
+
+
+def ex6_4(relu_parity_degree_k_weight):
+    """Exercise 6.4 (a derivation): ``relu_parity_degree_k_weight(k)`` returns the weight of the
+    parity of ReLU units ``f_S`` (``|S| = k``) at Hermite degree ``k``,
+    ``W_k = E[f_S(x) Π_{i∈S} x_i]²`` for ``x ~ N(0, I_n)``, for every ``k ≥ 1``.
+
+    Compared with polar quadrature of ``E[f_S x_1 x_2]`` at ``k = 2``
+    (:func:`csqlab.gaussian.polar_expectation`, cut at the units' kinks) and with section 3's
+    Mehler sum ``2^k c_k² A_{k,k}`` (:func:`csqlab.hard.parity_of_activations_degree_weights`)
+    for ``k = 1..12`` and for even ``k`` up to 60, where no sum over the ``2^k`` units is
+    feasible: the answer must be the closed form the derivation gives."""
+
+    def weight(fn, k):
+        value = _as_number(fn(k), f"W_{k}")
+        assert value >= 0.0, f"W_{k} = {value:.4g} is negative; it is a square"
+        return value
+
+    def small_k(fn):
+        assert abs(weight(fn, 1) - 1.0) < 1e-12, (
+            f"k = 1: f_S(x) = ReLU(x_1) − ReLU(−x_1) = x_1, so W_1 = 1; got {weight(fn, 1):.6g}")
+        correlation = gaussian.polar_expectation(
+            lambda s, t: _relu_parity_of_all_columns(np.stack([s, t], axis=1)) * s * t,
+            (math.pi / 4, 3 * math.pi / 4))
+        assert math.isclose(weight(fn, 2), correlation**2, rel_tol=1e-9), (
+            f"k = 2: quadrature gives E[f_S x_1 x_2]² = {correlation**2:.6f}, you have "
+            f"{weight(fn, 2):.6f}")
+        return True
+
+    def mehler_sum(degrees):
+        def test(fn):
+            for k in degrees:
+                expected = _mehler_degree_k_weight(k)
+                got = weight(fn, k)
+                assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-15), (
+                    f"k = {k}: the Mehler sum gives W_k = {expected:.6g}, you have {got:.6g}")
+            return True
+
+        return test
+
+    return run_check(
+        "6.4",
+        relu_parity_degree_k_weight,
+        [
+            Property("k = 1 and k = 2 (polar quadrature of E[f_S x_1 x_2])", small_k,
+                     hint="integrate by parts once in each coordinate of S: E[x_i g] = E[∂_i g], "
+                          "then sum the 2^k units with their signs χ(w)"),
+            Property("k = 1..12 agree with section 3's Mehler sum", mehler_sum(range(1, 13)),
+                     hint="each unit contributes χ(w) k^(−k/2) E[ReLU(z) He_k(z)] (exercise 5.2); "
+                          "the odd k ≥ 3 are the trap"),
+            Property("even k = 20, 40, 60: the closed form, not a sum over 2^k units",
+                     mehler_sum((20, 40, 60)),
+                     hint="E[ReLU He_k] = He_{k−2}(0) φ(0) for k ≥ 2; work with math.lgamma or "
+                          "exact integers if the factorials overflow"),
         ],
     )
