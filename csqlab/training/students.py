@@ -92,6 +92,19 @@ def _seedwise_linear(x: torch.Tensor, weight: torch.Tensor, bias) -> torch.Tenso
                          weight.transpose(1, 2)).transpose(0, 1)
 
 
+def _seed_major_linear(x: torch.Tensor, weight: torch.Tensor, bias) -> torch.Tensor:
+    """Seed ``s``'s ``nn.Linear`` on seed-major activations: ``x (S, N, in)``, ``weight
+    (S, out, in)``, ``bias (S, out)`` or None → ``(S, N, out)``; one output as an
+    elementwise product and sum (its gradients keep the seed-major layout: a gradient with
+    transposed strides meeting a contiguous tensor makes every later elementwise pass slow)."""
+    if weight.shape[1] == 1:
+        values = (x * weight).sum(dim=-1, keepdim=True)
+        return values if bias is None else values + bias[:, None, :]
+    if bias is None:
+        return torch.bmm(x, weight.transpose(1, 2))
+    return torch.baddbmm(bias[:, None, :], x, weight.transpose(1, 2))
+
+
 def _linear_layers(module: nn.Module, prefix: str) -> list[tuple[str, str | None]]:
     """Parameter names ``(weight, bias)`` of the ``nn.Linear`` layers of an ``nn.Sequential``,
     in order; ``TypeError`` unless it alternates ``Linear`` and ``ReLU`` (:func:`_plain_mlp`)."""
@@ -318,8 +331,8 @@ def _message_passing_forward(module: models.MessagePassingGNN) -> Callable:
             pooled = _SharedReLULayer.apply(aggregated.reshape(batch * nodes, fan_in),
                                             parameters[weight_name].transpose(1, 2), bias,
                                             None, nodes, scale, workspace)  # (B, S, w)
-            last = _seedwise_linear
-        elif node_layers:
+            return _seed_major_tail(parameters, pooled.transpose(0, 1), nodes)
+        if node_layers:
             hidden = torch.relu(_stacked_mlp(parameters, node_layers, torch.relu,
                                              aggregated.reshape(batch * nodes, fan_in),
                                              shared=True))
@@ -329,31 +342,44 @@ def _message_passing_forward(module: models.MessagePassingGNN) -> Callable:
         else:
             pooled = models._pool(aggregated, module.readout, dim=1)
             last = _shared_linear
+        bias = None if last_bias is None else parameters[last_bias]
+        if bias is not None and module.readout == "sum":
+            bias = bias * nodes
+        pooled = last(pooled, parameters[last_weight], bias)
+        if head_layers is not None:
+            pooled = _stacked_mlp(parameters, head_layers, torch.relu, pooled, shared=False)
+        return pooled[..., 0]
+
+    def _seed_major_tail(parameters, pooled, nodes):
+        """The node MLP's last layer and the head on the pooled ``(S, B, w)``, seed-major
+        throughout (each seed's rows contiguous: on the transposed ``(B, S, w)`` layout the
+        elementwise passes are several times slower); returns ``(B, S)``."""
         weight = parameters[last_weight]
         bias = None if last_bias is None else parameters[last_bias]
         if bias is not None and module.readout == "sum":
             bias = bias * nodes
-        layers = head_layers
-        if (head_layers is not None and last is _seedwise_linear
-                and weight.shape[1] < pooled.shape[0]):
+        layers = [] if head_layers is None else head_layers
+        if layers and weight.shape[1] < pooled.shape[1]:
             # the node MLP's last layer and the head's first are both affine with no
             # activation between: one layer W = W_head W_last, c = W_head b + b_head
             # (w³ per seed once, instead of B·w² per point and pass, when w < B)
-            (head_weight, head_bias), *layers = head_layers
+            (head_weight, head_bias), *layers = layers
             outer = parameters[head_weight]
             bias = None if bias is None else torch.bmm(bias[:, None, :], outer.transpose(1, 2))[:, 0]
             if head_bias is not None:
                 bias = parameters[head_bias] if bias is None else bias + parameters[head_bias]
             weight = torch.bmm(outer, weight)
-            pooled = last(pooled, weight, bias)
-            if layers:
-                pooled = _stacked_mlp(parameters, layers, torch.relu, torch.relu(pooled),
-                                      shared=False)
-            return pooled[..., 0]
-        pooled = last(pooled, weight, bias)
-        if layers is not None:
-            pooled = _stacked_mlp(parameters, layers, torch.relu, pooled, shared=False)
-        return pooled[..., 0]
+            values = _seed_major_linear(pooled, weight, bias)
+            for name, bias_name in layers:
+                values = _seed_major_linear(torch.relu(values), parameters[name],
+                                            None if bias_name is None else parameters[bias_name])
+        else:
+            values = _seed_major_linear(pooled, weight, bias)
+            for index, (name, bias_name) in enumerate(layers):
+                values = _seed_major_linear(torch.relu(values) if index else values,
+                                            parameters[name],
+                                            None if bias_name is None else parameters[bias_name])
+        return values[..., 0].T
 
     return forward
 
