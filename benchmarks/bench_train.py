@@ -1,63 +1,85 @@
 """Benchmark: many seeds trained at once (hand-batched students) versus a loop over seeds.
 
-``csqlab.experiments.runner.run(config)`` stacks the 16 students' parameters (shape ``(S, …)``)
-and runs each architecture's forward written for the stack (csqlab/training/students.py: the
-shared first layer one matrix product, the ReLU hidden layer's backward written out into
-reused buffers), with one backward of the summed losses; ``method="loop"`` trains the same 16
-students one after the other with plain autograd (the same numbers to float round-off:
-tests/test_train_engine.py).
+``csqlab.experiments.runner.run(config)`` stacks the 16 students' parameters (shape ``(S, …)``,
+views of one flat vector, so Adam runs once per step) and runs each architecture's forward
+written for the stack (csqlab/training/students.py): the shared first layer one batched
+product with the hidden layer kept seed-major ``(S, N, w)``, its pooling and read-out as
+row-vector-times-matrix products, the ReLU's backward written out into reused buffers, the
+DeepSets/message-passing node MLP's last layer merged with the head's first (both affine);
+one backward of the summed losses. ``method="loop"`` trains the same 16 students one after
+the other with plain autograd (the same numbers to float round-off:
+tests/test_train_engine.py, tests/test_batched_students.py).
 
 Two baselines: **separate** — 16 single-seed runs one after the other (what one does without
 batching: each run draws its own batches and test set and evaluates its own teacher), and
 **loop** — ``method="loop"``, the 16 students stepped one by one on the shared batches (this
-isolates the gain of ``vmap`` itself; the shared data generation and teacher evaluation, often
-half of a step for these small models, are paid once in both).
+isolates the gain of batching the students; the shared data generation and teacher
+evaluation are paid once in both).
 
-A third measurement, **shared**, replays only what every method pays once per step whatever
-the number of seeds: drawing the batch, evaluating the 16 teachers on it and building the
-student's inputs (frames, graphs). Subtracting it splits the loop/batched ratio into the
-part ``vmap`` can speed up — the students' forward, backward and Adam step, reported as
-"students only" — and the part it cannot (Amdahl's law: with shared time ``s`` the ratio
-against the loop is at most ``loop / s``).
+A third measurement, **shared**, replays only what every method pays once per run and step
+whatever the number of seeds: building the family, drawing the batch, evaluating the 16
+teachers on it and building the student's inputs (frames, graphs). Subtracting it splits the
+loop/batched ratio into the part batching can speed up — the students' forward, backward and
+Adam step, reported as "students only" — and the part it cannot (Amdahl's law: with shared
+time ``s`` the ratio against the loop is at most ``loop / s``).
 
 To see how close the batched students come to what the machine can do, the benchmark counts
 the floating-point operations of one training step (``torch.utils.flop_counter``: a
-two-step run minus a one-step run of one seed, times 16) and prints the students' rate in
-GFLOP/s next to a 1024 × 1024 float32 matrix product measured in the same run — an upper
-bound that these small matrices (batch 128, widths 16–256) cannot reach.
+two-step run minus a one-step run of one seed with the loop's plain autograd, times 16) and
+prints that work per second of each route next to a 1024 × 1024 float32 matrix product
+measured in the same run. The count is the loop's arithmetic: where the batched route does
+less (the merged DeepSets layers), its rate can exceed the reference.
 
-Run: ``python benchmarks/bench_train.py [--threads 2] [--steps 150]``. Prints, for each
-family at its quick-mode size (n = 8 or 16), the wall times and the ratios (target on two
-cores: >= 4 for 16 seeds).
+``--threads`` also sets numpy's BLAS threads (``OPENBLAS_NUM_THREADS`` and friends, read when
+numpy is imported): the teachers' labels are numpy, and an unpinned OpenBLAS starts one
+thread per core, which on a busy machine makes its small products many times slower.
 
-Students' share of one step (2026-12-06, 2-core machine, 1 torch thread, both cores busy
-with another job; CPU time, best of 3 × 20 steps, loop -> batched): sparse-parity 3.46 ->
-0.76 ms (4.6x), gnn-planes 3.61 -> 0.66 (5.5x), cnn-planes 8.55 -> 0.92 (9.3x),
-frame-parities 5.09 -> 2.67 (1.9x), set-monomials 14.58 -> 6.31 (2.3x), degree-parity 7.03 ->
-0.97 (7.3x); shared per-step work (batch, 16 teachers, inputs) 0.09-1.06 ms. The full
-``--steps 150 --repeats 2`` table below is still the torch.func route's.
+Run: ``python benchmarks/bench_train.py [--threads 2] [--steps 150] [--repeats 2]``. Prints,
+for each family at its quick-mode size (n = 8 or 16), the wall times and the ratios.
 
-Measured on the 2-core development machine (2026-11-27, best of 2, torch.func route): batched is 5.3–14.0×
-faster than 16 separate runs (geometric mean 8.7×), but only 2.2–4.1× (2.8×) faster than
-the loop over seeds on shared data, 3.3× on the students' share of a step. The batched
-students compute at 3–9 GFLOP/s, 1–3 % of the matrix-product reference (DeepSets, the one
-student with real arithmetic, 45 GFLOP/s, 16 %): per-operation overhead of ``torch.func``
-(``functional_call`` re-binding the parameters, the ``vmap``/``grad`` wrappers), not
-arithmetic, bounds the ratio against the loop. Replacing ``vmap(grad(loss))`` by a ``vmap``
-forward and one plain backward of the summed losses gained only 1.1–1.25×; a hand-batched
-forward per architecture (``bmm`` over the stacked weights) is what could go further.
+Measured 2026-12-07 on the 2-core development machine, ``--threads 1 --steps 150
+--repeats 2``, with both cores busy with other jobs throughout (two experiment workers and
+test runs; load average 3.7–4.3), so single timings vary by up to 2× from run to run; the
+ratios come from one run. Reference matrix product 95 GFLOP/s.
+
+    family (student)                     separate   loop  batched  shared  sep/bat  loop/bat  students
+    sparse-parity (MLP, width 64)          1.42 s  0.92 s  0.17 s  0.04 s    8.5x     5.5x      6.7x
+    gnn-planes (ShallowGNN, width 16)      1.82 s  1.14 s  0.25 s  0.08 s    7.4x     4.6x      6.3x
+    cnn-planes (circular CNN, width 16)    1.32 s  1.78 s  0.33 s  0.17 s    4.0x     5.5x     10.2x
+    frame-parities (frame MLP, width 256)  1.81 s  0.99 s  0.30 s  0.10 s    6.1x     3.3x      4.6x
+    set-monomials (DeepSets, width 64)     2.22 s  2.44 s  0.52 s  0.04 s    4.3x     4.7x      5.0x
+    degree-parity (message passing, 16)    2.06 s  1.19 s  0.23 s  0.03 s    9.0x     5.2x      5.7x
+    geometric mean                                                           6.2x     4.7x      6.2x
+
+Against the loop over seeds on shared data: 3.3–5.5× (geometric mean 4.7×; the torch.func
+route of 2026-11-27 gave 2.2–4.1×, 2.8×); the 5× target is met for sparse parities, CNN
+planes and degree parities, not for GNN planes (4.6×), set monomials (4.7×) and frame
+parities (3.3×: its loop is cheap, about 0.4 ms per seed and step, and the shared work — 16
+teachers, the frames — is 0.67 ms of the batched route's 2.0 ms per step). Students' arithmetic, loop → batched (GFLOP/s): sparse-parity 1.6 → 10.4, gnn-planes
+1.0 → 6.6, cnn-planes 0.8 → 8.1, frame-parities 3.4 → 15.4, set-monomials 30.6 → 153
+(counted on the loop's unmerged layers), degree-parity 3.8 → 22.0.
 """
 
 from __future__ import annotations
 
-import argparse
-import time
-from dataclasses import replace
+import os
+import sys
 
-import torch
+# numpy's BLAS (the teachers' labels) runs on as many threads as torch: OpenBLAS reads the
+# count once, when numpy is imported; left alone it starts one thread per core, and on a
+# busy machine those threads wait on each other far longer than the small products take
+_THREADS = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv[:-1] else "2"
+for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_variable, _THREADS)
 
-from csqlab import experiments
-from csqlab.experiments import runner
+import argparse  # noqa: E402
+import time  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+import torch  # noqa: E402
+
+from csqlab import experiments  # noqa: E402
+from csqlab.experiments import runner  # noqa: E402
 
 SEEDS = tuple(range(16))
 CASES = {
