@@ -53,7 +53,7 @@ ratios come from one run. Reference matrix product 95 GFLOP/s.
 
 Two more runs minutes later (same load) gave 4.4× as the geometric mean against the loop,
 with single families moving by up to a third (set monomials 3.3×, GNN planes 3.8×, degree
-parities 7.8×, the others within 0.8× of the table).
+parities 7.8×; sparse parities 5.2×, CNN planes 4.7×, frame parities 3.4×).
 
 Against the loop over seeds on shared data: 3.3–5.5× (geometric mean 4.7×; the torch.func
 route of 2026-11-27 gave 2.2–4.1×, 2.8×); the 5× target is met for sparse parities, CNN
