@@ -51,9 +51,10 @@ ratios come from one run. Reference matrix product 95 GFLOP/s.
     degree-parity (message passing, 16)    2.06 s  1.19 s  0.23 s  0.03 s    9.0x     5.2x      5.7x
     geometric mean                                                           6.2x     4.7x      6.2x
 
-Two more runs minutes later (same load) gave 4.5× and 4.4× as the geometric mean against the loop,
-with single families moving by up to a third (the first of them: set monomials 3.3×, GNN planes 3.8×, degree
-parities 7.8×; sparse parities 5.2×, CNN planes 4.7×, frame parities 3.4×).
+Two more runs minutes later (same load) gave 4.5× and 4.4× as the geometric mean against
+the loop, with single families moving by up to a third (the first of them: set monomials
+3.3×, GNN planes 3.8×, degree parities 7.8×; sparse parities 5.2×, CNN planes 4.7×, frame
+parities 3.4×).
 
 Against the loop over seeds on shared data: 3.3–5.5× (geometric mean 4.7×; the torch.func
 route of 2026-11-27 gave 2.2–4.1×, 2.8×); the 5× target is met for sparse parities, CNN
