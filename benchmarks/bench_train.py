@@ -56,7 +56,12 @@ the loop, with single families moving by up to a third (the first of them: set m
 3.3×, GNN planes 3.8×, degree parities 7.8×; sparse parities 5.2×, CNN planes 4.7×, frame
 parities 3.4×).
 
-Against the loop over seeds on shared data: 3.3–5.5× (geometric mean 4.7×; the torch.func
+On an idle machine (2026-12-07 01:23, load 0.75, reference 102 GFLOP/s), loop/batched:
+sparse-parity 4.9×, gnn-planes 3.8×, cnn-planes 5.2×, frame-parities 3.3×, set-monomials 4.0×,
+degree-parity 5.9× (geometric mean 4.4×; 6.2× against 16 separate runs, 5.9× on the students'
+share alone).
+
+In the loaded run above, against the loop over seeds on shared data: 3.3–5.5× (geometric mean 4.7×; the torch.func
 route of 2026-11-27 gave 2.2–4.1×, 2.8×); the 5× target is met for sparse parities, CNN
 planes and degree parities, not for GNN planes (4.6×), set monomials (4.7×) and frame
 parities (3.3×: its loop is cheap, about 0.4 ms per seed and step, and the shared work — 16
