@@ -17,6 +17,21 @@ from csqlab.training import students
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
+def assert_batched_equals_looped(modules, inputs, labels, compare_losses=False):
+    """Predictions (and the losses) to 1e-12 relative, every gradient to 1e-10, batched
+    students against one module per seed."""
+    batched, looped = students._BatchedStudents(modules), students._LoopedStudents(modules)
+    torch.testing.assert_close(batched.predict(inputs), looped.predict(inputs),
+                               rtol=1e-12, atol=1e-14)
+    flat, batched_losses = batched.gradients(inputs, labels)
+    per_seed, looped_losses = looped.gradients(inputs, labels)
+    if compare_losses:
+        torch.testing.assert_close(batched_losses, looped_losses, rtol=1e-12, atol=1e-14)
+    expected = torch.cat([torch.stack([gradients[name] for gradients in per_seed]).reshape(-1)
+                          for name in batched.named])
+    torch.testing.assert_close(flat["all"], expected, rtol=1e-10, atol=1e-13)
+
+
 @pytest.mark.parametrize("width", [4, 40])  # below and above the batch of 24
 def test_batched_message_passing_student_equals_one_module_per_seed(width):
     modules = [_message_passing_student(3, width, seed, torch.float64) for seed in range(3)]
@@ -24,16 +39,7 @@ def test_batched_message_passing_student_equals_one_module_per_seed(width):
     features = torch.randn(24, 5, 3, generator=generator, dtype=torch.float64)
     inputs = (torch.eye(5, dtype=torch.float64).expand(24, 5, 5), features)
     labels = torch.randn(3, 24, generator=generator, dtype=torch.float64)
-    batched, looped = students._BatchedStudents(modules), students._LoopedStudents(modules)
-    torch.testing.assert_close(batched.predict(inputs), looped.predict(inputs),
-                               rtol=1e-12, atol=1e-14)
-    flat, batched_losses = batched.gradients(inputs, labels)
-    per_seed, looped_losses = looped.gradients(inputs, labels)
-    torch.testing.assert_close(batched_losses, looped_losses, rtol=1e-12, atol=1e-14)
-    names = list(batched.named)
-    expected = torch.cat([torch.stack([gradients[name] for gradients in per_seed]).reshape(-1)
-                          for name in names])
-    torch.testing.assert_close(flat["all"], expected, rtol=1e-10, atol=1e-13)
+    assert_batched_equals_looped(modules, inputs, labels, compare_losses=True)
 
 
 @pytest.mark.parametrize("distribution", ["gaussian", "cube"])  # frames of one / many elements
@@ -52,11 +58,4 @@ def test_batched_frame_averaged_student_equals_one_module_per_seed(distribution)
     inputs = _frame_inputs(frame, x)
     assert (len(inputs[0]) > 20) == (distribution == "cube")
     labels = torch.randn(3, 20, generator=generator, dtype=torch.float64)
-    batched, looped = students._BatchedStudents(modules), students._LoopedStudents(modules)
-    torch.testing.assert_close(batched.predict(inputs), looped.predict(inputs),
-                               rtol=1e-12, atol=1e-14)
-    flat, _ = batched.gradients(inputs, labels)
-    per_seed, _ = looped.gradients(inputs, labels)
-    expected = torch.cat([torch.stack([gradients[name] for gradients in per_seed]).reshape(-1)
-                          for name in batched.named])
-    torch.testing.assert_close(flat["all"], expected, rtol=1e-10, atol=1e-13)
+    assert_batched_equals_looped(modules, inputs, labels)

@@ -256,6 +256,16 @@ def constructed_student(config: Experiment, member: int | None = None, dtype=tor
 # --------------------------------------------------------------------------- evaluation and fitting
 
 
+def _check_fit(n_train, n_test, lr, seed) -> tuple[int, int, float, int]:
+    """The training arguments shared by :func:`width_check` and :func:`degree_parity_diagnosis`."""
+    n_train = _check_int(n_train, "n_train", 1)
+    n_test = _check_int(n_test, "n_test", 2)
+    lr = _check_real(lr, "lr")
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    return n_train, n_test, lr, _check_int(seed, "seed", 0)
+
+
 def _check_member(member, setup) -> int:
     if member is None:
         return int(setup.candidates[0])
@@ -361,13 +371,8 @@ def width_check(family: str, size: int, degree: int, width: int | None = None, *
     are drawn from ``seed``. About 0.1 s by construction, ~8 s for the fit (one core)."""
     _check_family(family)
     config = protocol_config(family, size, degree, width)
-    n_test = _check_int(n_test, "n_test", 2)
-    n_train = _check_int(n_train, "n_train", 1)
+    n_train, n_test, lr, seed = _check_fit(n_train, n_test, lr, seed)
     steps = _check_int(steps, "steps", 0)
-    lr = _check_real(lr, "lr")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    seed = _check_int(seed, "seed", 0)
     if start not in ("warm", "default"):
         raise ValueError(f"start must be 'warm' or 'default', got {start!r}")
     initialisation, start = start, time.perf_counter()
@@ -475,14 +480,9 @@ def degree_parity_diagnosis(n: int = 8, subset=None, *, noises=(0.01, 0.1),
     if any(s <= 0 for s in noises):
         raise ValueError(f"noises must be positive, got {noises}")
     multipliers = tuple(_check_int(m, "multipliers[]", 1) for m in multipliers)
-    n_train = _check_int(n_train, "n_train", 1)
-    n_test = _check_int(n_test, "n_test", 2)
+    n_train, n_test, lr, seed = _check_fit(n_train, n_test, lr, seed)
     warm_steps = _check_int(warm_steps, "warm_steps", 0)
     default_steps = _check_int(default_steps, "default_steps", 0)
-    lr = _check_real(lr, "lr")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    seed = _check_int(seed, "seed", 0)
     member = family.members.index(subset)
     generator = np.random.default_rng([seed, 29])
     x_train = family.sample(n_train, generator)
