@@ -167,6 +167,7 @@ def test_fitted_exponents_grow_with_k_and_stay_below_k():
             pytest.approx(slope)
         exponents[k] = slope
     assert 0 < exponents[2] < exponents[3] < 2
+    assert (round(exponents[2], 2), round(exponents[3], 2)) == (0.70, 1.33)  # the printed values
 
 
 def test_quick_rerun_stays_at_the_trivial_level():
