@@ -150,3 +150,103 @@ def test_torch_is_the_cpu_build_when_installed():
     import torch
     assert installed.split("+")[0] == parse_lock(LOCK.read_text())["torch"]
     assert torch.version.cuda is None or torch.cuda.is_available()
+
+
+# ---------------------------------------------------------------- what the library imports
+
+OPTIONAL_IMPORTS = {"dask": "cluster", "nbformat": "lab", "nbclient": "lab"}
+"""Third-party modules csqlab imports only inside functions, and the extra that installs them
+(``dask``: sweeps on a cluster, with a clear error without it; ``nbformat``/``nbclient``: the
+instructor tools of ``csqlab.teach``, which need JupyterLab's stack)."""
+
+
+def third_party_imports(package: Path) -> tuple[set[str], set[str]]:
+    """Top-level names of the third-party modules that ``package`` imports at module level,
+    and of those it imports only inside functions (``__future__``, the standard library
+    and csqlab itself left out)."""
+    import ast
+    import sys
+
+    module_level, inside = set(), set()
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        outer = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                root = name.split(".")[0]
+                if root in sys.stdlib_module_names or root in ("csqlab", "__future__"):
+                    continue
+                (module_level if id(node) in outer else inside).add(root)
+    return module_level, inside - module_level
+
+
+def installed_closure(requirements: list[str]) -> set[str]:
+    """Canonical names of the installed distributions that ``requirements`` pull in (their
+    own requirements followed recursively, markers evaluated with no extra)."""
+    from importlib.metadata import distribution
+
+    closure: set[str] = set()
+    pending = [Requirement(r) for r in requirements]
+    while pending:
+        requirement = pending.pop()
+        name = canonicalize_name(requirement.name)
+        if name in closure:
+            continue
+        closure.add(name)
+        for extra in requirement.extras:  # dask[distributed] pulls distributed
+            for line in distribution(requirement.name).requires or []:
+                nested = Requirement(line)
+                if nested.marker is not None and nested.marker.evaluate({"extra": extra}):
+                    pending.append(nested)
+        for line in distribution(requirement.name).requires or []:
+            nested = Requirement(line)
+            if nested.marker is None or nested.marker.evaluate({"extra": ""}):
+                pending.append(nested)
+    return closure
+
+
+def distributions_of(modules: set[str]) -> dict[str, set[str]]:
+    """Module name -> canonical names of the installed distributions that provide it."""
+    from importlib.metadata import packages_distributions
+
+    provided = packages_distributions()
+    return {m: {canonicalize_name(d) for d in provided.get(m, [])} for m in modules}
+
+
+def test_every_module_the_library_imports_is_installed_by_its_dependencies():
+    """A fresh `make lab` (and Binder) installs only the core dependencies and the `lab`
+    extra: every third-party module csqlab imports at module level must come with the core
+    dependencies (scipy once came only with the `test` extra, so `make lab` could not import
+    csqlab.hard), and each one it imports inside functions with the extra named for it."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    core = installed_closure(project["dependencies"])
+    module_level, inside = third_party_imports(ROOT / "csqlab")
+    assert {"numpy", "torch", "scipy"} <= module_level  # the scan sees the real imports
+    missing = {m: d for m, d in distributions_of(module_level).items() if not d & core}
+    assert missing == {}, "imported at module level but not installed by the core dependencies"
+    assert inside <= set(OPTIONAL_IMPORTS) | module_level | {
+        m for m, d in distributions_of(inside).items() if d & core}, (
+        f"imported inside functions, with no extra named: {sorted(inside)}")
+    for module, extra in OPTIONAL_IMPORTS.items():
+        if module in inside:
+            with_extra = installed_closure(project["dependencies"]
+                                           + project["optional-dependencies"][extra])
+            assert distributions_of({module})[module] & with_extra, (module, extra)
+
+
+def test_the_import_check_can_fail(tmp_path):
+    """The scan finds a module-level import the core dependencies do not install."""
+    package = tmp_path / "fake"
+    package.mkdir()
+    (package / "__init__.py").write_text("import os\nimport pytest\n\ndef f():\n    import dask\n")
+    module_level, inside = third_party_imports(package)
+    assert module_level == {"pytest"} and inside == {"dask"}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    core = installed_closure(project["dependencies"])
+    assert not distributions_of({"pytest"})["pytest"] & core
