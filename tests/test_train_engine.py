@@ -523,3 +523,17 @@ def test_sweep_timing_is_reported():
     start = time.perf_counter()
     result = experiments.sweep([tiny("sparse-parity", steps=2, eval_every=2)], progress=False)
     assert 0 < result.seconds <= time.perf_counter() - start + 1e-6
+
+
+def test_freed_memory_is_kept_for_reuse_on_glibc():
+    """The training loops ask glibc to keep freed blocks (no mmap below 32 MiB, no trimming
+    below 1 GiB): accepted on Linux with glibc, asked once per process, a no-op elsewhere."""
+    import platform
+    import sys
+
+    kept = online_loop._keep_freed_memory()
+    assert online_loop._keep_freed_memory() is kept and len(online_loop._KEPT_MEMORY) == 1
+    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+        assert kept is True
+    else:
+        assert kept is False

@@ -10,7 +10,7 @@ import torch
 
 from csqlab.experiments.config import _DTYPES, FAMILIES, Experiment, config_hash
 from csqlab.experiments.setup import _Setup
-from csqlab.training.online import _STEP_RULES, resolve_device
+from csqlab.training.online import _STEP_RULES, _keep_freed_memory, resolve_device
 from csqlab.training.students import _BatchedStudents, _LoopedStudents
 
 
@@ -82,6 +82,7 @@ def run(config: Experiment, *, device: str = "auto", method: str = "batched",
         raise ValueError(f"method must be 'batched' or 'loop', got {method!r}")
     from tqdm.auto import tqdm
 
+    _keep_freed_memory()
     start = time.perf_counter()
     device = resolve_device(device)
     dtype = _DTYPES[config.dtype]

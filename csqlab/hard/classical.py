@@ -79,7 +79,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import expit, gammaln
 
-from csqlab.boolean import _check_int, _check_real, _generator, parity, random_cube_points
+from csqlab.boolean import _check_int, _check_real, _generator, random_cube_points
 from csqlab.bounds import BoundCurve, bound_curve, log10_binomial
 from csqlab.gaussian import (
     correlated_expectation,
@@ -242,7 +242,9 @@ def parity_family(n: int, k: int, group: PermutationGroup | None = None,
         members = _check_subsets(subsets, n, k)
 
         def evaluate(x, indices):
-            return np.stack([parity(members[i], x) for i in indices], axis=1)
+            # every requested subset at once: (B, count, k) coordinates, multiplied along k
+            chosen = np.array([members[i] for i in indices], dtype=np.intp).reshape(len(indices), k)
+            return np.prod(x[:, chosen], axis=2)
 
         return HardFamily(
             name=f"degree-{k} parities on {{±1}}^{n}", members=members,
@@ -623,14 +625,20 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
     sizes = np.array([len(orbit) for orbit in orbits], dtype=float)
 
     def evaluate_orbits(x, indices):
-        columns = []
-        for i in indices:
-            values = _parity_of_activations_many(x, orbits[i], psi)
-            total = np.zeros(len(x))
-            for column in values.T:  # left to right, as sum() over the orbit
-                total = total + column
-            columns.append(total / len(orbits[i]))  # R_G f_S
-        return np.stack(columns, axis=1)
+        # every subset of every requested orbit in one pass, then each orbit's values summed
+        # left to right, as sum() over the orbit (shorter orbits padded with exact zeros)
+        chosen = [orbits[i] for i in indices]
+        lengths = np.array([len(orbit) for orbit in chosen])
+        values = _parity_of_activations_many(x, [s for orbit in chosen for s in orbit], psi)
+        values = np.concatenate([values, np.zeros((len(x), 1))], axis=1)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        offsets = np.arange(lengths.max())
+        positions = np.where(offsets < lengths[:, None], starts[:, None] + offsets,
+                             values.shape[1] - 1)  # (count, longest); the zero column pads
+        total = np.zeros((len(x), len(chosen)))
+        for column in range(positions.shape[1]):
+            total = total + values[:, positions[:, column]]
+        return total / lengths  # R_G f_S
 
     return HardFamily(
         name=f"{group.name}-orbit-averaged parities of {name} units, k = {k}, n = {n}",

@@ -348,10 +348,15 @@ def group_averaged_plane_family(n: int, k: int, group: PermutationGroup | None =
     tiled_signs = np.tile(signs, order) / order
 
     def evaluate(x, indices):
+        # every requested member's units side by side: one product for all of them, then
+        # the signed sum over each member's units and the columns
         stacked = x if x.ndim == 3 else x[:, :, None]  # (B, n, columns)
-        return np.stack([np.einsum("bud,u->b", np.maximum(
-            np.einsum("un,bnd->bud", weights[i], stacked), 0.0), tiled_signs)
-            for i in indices], axis=1)
+        batch, _, width = stacked.shape
+        count, units = len(indices), weights.shape[1]
+        side_by_side = weights[indices].reshape(count * units, n)
+        hidden = stacked.transpose(0, 2, 1).reshape(batch * width, n) @ side_by_side.T
+        np.maximum(hidden, 0.0, out=hidden)  # (B·columns, count·units)
+        return (hidden.reshape(batch, width, count, units) @ tiled_signs).sum(axis=1)
 
     shape = (n,) if columns == 1 else (n, columns)
     return HardFamily(

@@ -899,18 +899,17 @@ def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = No
     all_outputs = np.stack([a for _, a in matrices])  # (m, 2k)
 
     def evaluate(x, indices):
-        # all requested members in two products per graph: hidden units of every member
-        # side by side, then each member's output weights a_i as a block-diagonal matrix.
-        # Kept per graph ((n, d) blocks), not one (B·n, d) product: OpenBLAS runs a product
-        # that large on every core, and on a busy machine that is many times slower
+        # the hidden units of every requested member side by side, one product for all
+        # nodes of all graphs; the sum over nodes comes before each member's output weights
+        # a_i (Σ_i Σ_u a_u σ_iu = Σ_u a_u Σ_i σ_iu)
         graphs, features = x[:, :, :n], x[:, :, n:]
         aggregated = np.matmul(graphs, features)  # (B, n, d)
-        count, units = len(indices), all_outputs.shape[1]
-        hidden = aggregated @ all_weights[indices].transpose(1, 0, 2).reshape(d, count * units)
+        batch, count, units = len(x), len(indices), all_outputs.shape[1]
+        side_by_side = all_weights[indices].transpose(1, 0, 2).reshape(d, count * units)
+        hidden = aggregated.reshape(batch * n, d) @ side_by_side
         np.maximum(hidden, 0.0, out=hidden)
-        outputs = np.zeros((count, units, count))
-        outputs[np.arange(count), :, np.arange(count)] = all_outputs[indices]
-        return (hidden @ outputs.reshape(count * units, count)).sum(axis=1)  # Σ over nodes
+        pooled = hidden.reshape(batch, n, count, units).sum(axis=1)  # (B, count, units)
+        return np.einsum("bcu,cu->bc", pooled, all_outputs[indices])
 
     def sampler(n_samples, generator):
         features = generator.standard_normal((n_samples, n, d))

@@ -160,7 +160,9 @@ class _SharedReLULayer(torch.autograd.Function):
     written out into reused buffers.
 
     ``H[s] = ReLU(F · weight[s] + bias[s])`` with ``F (N, in)`` shared, ``weight (S, in, w)``,
-    ``bias (S, w)`` or None; ``H`` is kept seed-major, ``(S, N, w)``, so that every product
+    ``bias (S, w)`` or None (or seed-wise features ``F (S, N, in)``, ``H[s] = ReLU(F[s] ·
+    weight[s] + bias[s])``, whose gradient ``∂F[s] = ∂H[s] weight[s]ᵀ`` is returned too:
+    a later layer); ``H`` is kept seed-major, ``(S, N, w)``, so that every product
     is a batched product over the seeds with unit-stride rows. Rows are pooled over
     consecutive groups of ``group`` (the nodes of a graph, the group elements of an input):
     returns either the read-out ``out[g, s] = scale · Σ_r Σ_m H[s, g·group + r, m] v[s, m]``
@@ -173,10 +175,10 @@ class _SharedReLULayer(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, features, weight, bias, readout, group, scale, workspace):
-        rows = features.shape[0]
+        rows = features.shape[-2]
         seeds, _, width = weight.shape
         hidden = workspace.get("hidden", (seeds, rows, width), features)
-        shared = features.expand(seeds, *features.shape)
+        shared = features if features.dim() == 3 else features.expand(seeds, *features.shape)
         if bias is None:
             torch.bmm(shared, weight, out=hidden)
         else:
@@ -191,6 +193,7 @@ class _SharedReLULayer(torch.autograd.Function):
         if scale != 1:
             result = result * scale
         ctx.save_for_backward(features, readout)
+        ctx.weight = weight if features.dim() == 3 else None
         ctx.hidden, ctx.workspace, ctx.group, ctx.scale = hidden, workspace, group, scale
         ctx.has_bias = bias is not None
         return result
@@ -225,9 +228,15 @@ class _SharedReLULayer(torch.autograd.Function):
                 pooled = pooled * ctx.scale
             _relu_backward(pooled[:, :, None, :].expand(shape), hidden.view(shape),
                            out=gradient.view(shape))
-        grad_weight = torch.bmm(features.T.expand(seeds, *features.T.shape), gradient)
+        grad_features = None
+        if features.dim() == 3:  # seed-wise: ∂weight[s] = F[s]ᵀ ∂H[s], ∂F[s] = ∂H[s] weight[s]ᵀ
+            grad_weight = torch.bmm(features.transpose(1, 2), gradient)
+            if ctx.needs_input_grad[0]:
+                grad_features = torch.bmm(gradient, ctx.weight.transpose(1, 2))
+        else:
+            grad_weight = torch.bmm(features.T.expand(seeds, *features.T.shape), gradient)
         grad_bias = gradient.sum(dim=1) if ctx.has_bias else None
-        return None, grad_weight, grad_bias, grad_readout, None, None, None
+        return grad_features, grad_weight, grad_bias, grad_readout, None, None, None
 
 
 # ------------------------------------------------------------------ one forward per architecture
@@ -319,7 +328,7 @@ def _message_passing_forward(module: models.MessagePassingGNN) -> Callable:
     final = module.node_mlp if module.head is None else module.head
     if final[-1].out_features != 1:
         raise TypeError("a batched message-passing student must have one output")
-    workspace = _Workspace()
+    workspace, tail_workspace = _Workspace(), _Workspace()
 
     def forward(parameters, adjacency, features=None):
         if features is None:  # one constant feature: agg(A, 1)_i = deg(i)
@@ -371,6 +380,13 @@ def _message_passing_forward(module: models.MessagePassingGNN) -> Callable:
             if head_bias is not None:
                 bias = parameters[head_bias] if bias is None else bias + parameters[head_bias]
             weight = torch.bmm(outer, weight)
+            if len(layers) == 1 and parameters[layers[0][0]].shape[1] == 1:
+                # the merged layer, its ReLU and the one-output layer in one step, written
+                # out into reused buffers (:class:`_SharedReLULayer` on seed-wise features)
+                (name, bias_name), = layers
+                values = _SharedReLULayer.apply(pooled, weight.transpose(1, 2), bias,
+                                                parameters[name][:, 0], 1, 1, tail_workspace)
+                return values if bias_name is None else values + parameters[bias_name][:, 0]
             values = _seed_major_linear(pooled, weight, bias)
             for name, bias_name in layers:
                 values = _seed_major_linear(torch.relu(values), parameters[name],
@@ -445,6 +461,7 @@ class _BatchedStudents:
             self.named[name] = flat[offset:offset + value.numel()].view(value.shape)
             offset += value.numel()
         self.parameters = {"all": flat}
+        self._gradient = torch.empty_like(flat, requires_grad=False)
 
     def predict(self, inputs) -> torch.Tensor:
         with torch.no_grad():
@@ -454,7 +471,9 @@ class _BatchedStudents:
         outputs = self._forward(self.named, *inputs).T
         losses = 0.5 * ((outputs - labels) ** 2).mean(dim=1)
         values = torch.autograd.grad(losses.sum(), list(self.named.values()))
-        return {"all": torch.cat([value.reshape(-1) for value in values])}, losses.detach()
+        # into one buffer reused every step (the caller's step rule consumes it at once)
+        torch.cat([value.reshape(-1) for value in values], out=self._gradient)
+        return {"all": self._gradient}, losses.detach()
 
 
 class _LoopedStudents:
