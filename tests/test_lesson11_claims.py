@@ -119,7 +119,7 @@ def test_what_the_samples_to_success_show():
     """§2's bullets: sparse parities solved by every seed within budget and below 2^n;
     orbit parities solved at k = 4 (n = 8, 12, 16), with a steeper growth than k = 3 sparse
     parities; hidden planes solved at d = 8, 16 and censored everywhere at d = 32, 64 with
-    the lowest test MSE near 1; degree parities: one seed of five at n = 4 (3 members), at
+    the lowest test MSE near 1 (0.91); degree parities: one seed of five at n = 4 (3 members), at
     two rates, none beyond (lowest 0.21 at n = 8, >= 0.99 at n = 6, 12, 16)."""
     samples, lowest = samples_by_hand(SCALING), lowest_by_hand(SCALING)
     summary = {(r["series"], r["size"]): r for r in scaling.success_summary(SCALING)}
@@ -137,9 +137,10 @@ def test_what_the_samples_to_success_show():
             assert all(v == math.inf for v in values), (family, size, lr)
         if family == "degree-parity" and size == 4:  # one seed in five, at two rates
             assert sum(math.isfinite(v) for v in values) == (1 if lr in (1e-2, 3e-2) else 0)
-    for family, sizes in (("gnn-planes", (32, 64)), ("frame-parities", (24,))):  # "no run below 0.92"
+    # "no run gets below 0.90" (hidden planes, d = 32, 64) and "below 0.92" (orbit parities, n = 24)
+    for family, sizes, floor in (("gnn-planes", (32, 64), 0.90), ("frame-parities", (24,), 0.92)):
         low = min(v for (f, n, _, _), v in lowest.items() if f == family and n in sizes)
-        assert 0.92 <= low < 0.93, (family, low)
+        assert floor <= low < floor + 0.01, (family, low)
     assert all(not math.isfinite(v) for (f, _, n, _), values in samples.items()
                if f == "frame-parities" and n == 24 for v in values)
     budget24 = next(c.steps * c.batch for c in scaling.scaling_configs("full")
@@ -347,14 +348,14 @@ def test_the_lesson_has_the_course_shape():
 
 def test_what_the_fixed_budget_sweeps_show_with_six_rates():
     """§4: at size 48 the degree-parity GNN, the frame-averaged MLP and the hidden-plane GNN
-    end within noise of the trivial line, the CNN at 0.32 and DeepSets at 0.29 ± 0.35; the
+    end within noise of the trivial line, the CNN at 0.32 and DeepSets at 0.30 ± 0.34; the
     CNN's best rate at n = 16, 24, 32 is the grid's top, 3e-2."""
     best = {name: best_final_by_hand(experiments.load_cached(name)) for name in PAPER_EXPERIMENTS}
     for name in ("gnn-degree-parity", "frame-averaged-parities", "gnn-hidden-planes"):
         assert 0.95 < best[name][48][0] < 1.05, name
     assert round(best["cnn-hidden-planes"][48][0], 2) == 0.32
     mean, std, _ = best["invariant-polynomials"][48]
-    assert (round(mean, 2), round(std, 2)) == (0.29, 0.35)
+    assert (round(mean, 2), round(std, 2)) == (0.30, 0.34)
     assert [best["cnn-hidden-planes"][n][2] for n in (16, 24, 32)] == [3e-2] * 3
     assert max(experiments.FULL_LEARNING_RATES) == 3e-2
 

@@ -182,3 +182,41 @@ def test_shipped_data_stays_small():
     per sparse-parity run are the resolution of its samples to success)."""
     total = sum(path.stat().st_size for path in DATA.iterdir())
     assert total < 3_000_000
+
+
+def _first_configs():
+    """The smallest configuration of each shipped experiment (of each family, for the
+    steps-to-success experiment): cheap to rerun."""
+    chosen = []
+    for name in experiments.EXPERIMENTS:
+        configs = experiments.experiment_configs(name, "full")
+        families = sorted({c.family for c in configs}) if name == "steps-to-success" else [None]
+        for family in families:
+            chosen.append((name, min((c for c in configs if family in (None, c.family)),
+                                     key=lambda c: (c.size, c.lr))))
+    return chosen
+
+
+@pytest.mark.parametrize("name, config", _first_configs(),
+                         ids=lambda v: v if isinstance(v, str) else f"{v.family}-{v.size}")
+def test_the_shipped_records_are_what_this_code_computes(name, config):
+    """The shipped results come from this code: the first checkpoints of a shipped run (at
+    step 0 and after ``eval_every`` steps), recomputed now, give its records (seeds,
+    teachers, losses). A run's checkpoints do not depend on how many steps follow, so the
+    rerun stops there. Losses agree to 1e-4 relative: on the machine that computed them they
+    are equal, and another CPU's float32 round-off, amplified by training, may move them
+    (results of an older student, replaced by the present one, differed by up to 2e-5 within 100
+    steps)."""
+    steps = config.eval_every
+    fresh = experiments.run(replace(config, steps=steps), device="cpu")
+    stored = [r for r in experiments.load_cached(name)
+              if r["config_hash"] == experiments.config_hash(config) and r["step"] <= steps]
+    assert len(fresh) == len(stored) == 2 * len(config.seeds)
+    key = lambda r: (r["seed"], r["step"])  # noqa: E731
+    for new, old in zip(sorted(fresh, key=key), sorted(stored, key=key), strict=True):
+        assert (new["seed"], new["step"], new["member"]) == (old["seed"], old["step"], old["member"])
+        for column in ("test_loss", "train_loss", "trivial_loss"):
+            if old[column] != old[column]:  # NaN: no batches before step 0
+                assert new[column] != new[column], column
+            else:
+                assert new[column] == pytest.approx(old[column], rel=1e-4, abs=1e-9), (column, new)

@@ -55,7 +55,7 @@ def _keep_freed_memory() -> bool:
     no trimming below 1 GiB, freed blocks stay in the process and are reused: the same
     numbers, the peak memory unchanged (what is kept was in use before). Process-wide and
     once per process; called by the training loops (:func:`train_online`, the sweep
-    engine). Dask workers, which start with ``MALLOC_TRIM_THRESHOLD_=65536``, get it too."""
+    engine), so every Dask worker that trains sets it for itself."""
     if not _KEPT_MEMORY:
         accepted = False
         if sys.platform.startswith("linux"):
