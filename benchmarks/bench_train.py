@@ -37,37 +37,47 @@ thread per core, which on a busy machine makes its small products many times slo
 Run: ``python benchmarks/bench_train.py [--threads 2] [--steps 150] [--repeats 2]``. Prints,
 for each family at its quick-mode size (n = 8 or 16), the wall times and the ratios.
 
-Measured 2026-12-07 on the 2-core development machine, ``--threads 1 --steps 150
---repeats 2``, with both cores busy with other jobs throughout (two experiment workers and
-test runs; load average 3.7–4.3), so single timings vary by up to 2× from run to run; the
-ratios come from one run. Reference matrix product 95 GFLOP/s.
+Measured 2026-12-07 (commit 4a55cab's students and teachers) on the idle 2-core development
+machine, ``--threads 1 --repeats 2``, three runs one after the other (reference matrix product
+93–101 GFLOP/s). Single timings move by up to a third from run to run, so the table gives, for
+each family, the ratio against the loop in the three runs (150, 150 and 600 steps), then the
+students-only ratio and the batched route's arithmetic rate of the first run:
 
-    family (student)                     separate   loop  batched  shared  sep/bat  loop/bat  students
-    sparse-parity (MLP, width 64)          1.42 s  0.92 s  0.17 s  0.04 s    8.5x     5.5x      6.7x
-    gnn-planes (ShallowGNN, width 16)      1.82 s  1.14 s  0.25 s  0.08 s    7.4x     4.6x      6.3x
-    cnn-planes (circular CNN, width 16)    1.32 s  1.78 s  0.33 s  0.17 s    4.0x     5.5x     10.2x
-    frame-parities (frame MLP, width 256)  1.81 s  0.99 s  0.30 s  0.10 s    6.1x     3.3x      4.6x
-    set-monomials (DeepSets, width 64)     2.22 s  2.44 s  0.52 s  0.04 s    4.3x     4.7x      5.0x
-    degree-parity (message passing, 16)    2.06 s  1.19 s  0.23 s  0.03 s    9.0x     5.2x      5.7x
-    geometric mean                                                           6.2x     4.7x      6.2x
+    family (student)                       loop/batched: 150 / 150 / 600 steps   students   GFLOP/s
+    sparse-parity (MLP, width 64)              4.1x  7.2x  6.1x                    4.3x       2.4 -> 10.2
+    gnn-planes (ShallowGNN, width 16)          4.6x  6.7x  4.3x                    6.0x       1.7 -> 10.2
+    cnn-planes (circular CNN, width 16)        7.7x  7.4x 11.1x                   10.0x       1.0 ->  9.6
+    frame-parities (frame MLP, width 256)      3.5x  3.3x  3.5x                    4.0x       1.9 ->  7.6
+    set-monomials (DeepSets, width 64)         4.7x  4.2x  4.0x                    4.9x      22.3 -> 110
+    degree-parity (message passing, 16)        6.3x  5.4x  5.3x                    6.7x       3.3 -> 22.2
+    geometric mean                             5.0x  5.4x  5.3x                    5.7x
+    against 16 separate runs (geometric mean)  7.0x  7.1x  6.8x
 
-Two more runs minutes later (same load) gave 4.5× and 4.4× as the geometric mean against
-the loop, with single families moving by up to a third (the first of them: set monomials
-3.3×, GNN planes 3.8×, degree parities 7.8×; sparse parities 5.2×, CNN planes 4.7×, frame
-parities 3.4×).
+The 5x target is met by the CNN planes and the degree parities in every run, by the sparse
+parities in two runs of three and by the GNN planes in one (4.3–6.7x); not by the frame parities
+(3.3–3.5x) and the set monomials (4.0–4.7x). Why not:
 
-On an idle machine (2026-12-07 01:23, load 0.75, reference 102 GFLOP/s), loop/batched:
-sparse-parity 4.9×, gnn-planes 3.8×, cnn-planes 5.2×, frame-parities 3.3×, set-monomials 4.0×,
-degree-parity 5.9× (geometric mean 4.4×; 6.2× against 16 separate runs, 5.9× on the students'
-share alone).
+* **Frame parities:** the loop is cheap (its per-seed students are small products, about
+  0.4 ms per seed and step) and what both routes pay once per step — the 16 orbit-averaged
+  teachers (0.44 ms) and the frames of the batch (0.13 ms) — is a fifth to a third of the batched
+  step, and the batched students themselves reach only 4.0–4.8x (their products have 8 inputs,
+  where the matrix library runs far below its peak). Amdahl's law keeps the whole below that.
+* **Set monomials:** the batched DeepSets pools before the node MLP's last (affine) layer and
+  merges it with the head's first, so it does 4.4x less arithmetic than the loop (110 against
+  489 MFLOP per step, both counted with ``torch.utils.flop_counter``); at the loop's arithmetic
+  efficiency that is 4.4x. Beyond it needs a higher FLOP rate than the loop's small
+  cache-resident products, and the batched step is bound by passes over the 4 MB hidden layer
+  of all seeds (the ReLU, the pooling, the masked gradient) that only fused kernels (a
+  compiler) would remove.
 
-In the loaded run above, against the loop over seeds on shared data: 3.3–5.5× (geometric mean 4.7×; the torch.func
-route of 2026-11-27 gave 2.2–4.1×, 2.8×); the 5× target is met for sparse parities, CNN
-planes and degree parities, not for GNN planes (4.6×), set monomials (4.7×) and frame
-parities (3.3×: its loop is cheap, about 0.4 ms per seed and step, and the shared work — 16
-teachers, the frames — is 0.67 ms of the batched route's 2.0 ms per step). Students' arithmetic, loop → batched (GFLOP/s): sparse-parity 1.6 → 10.4, gnn-planes
-1.0 → 6.6, cnn-planes 0.8 → 8.1, frame-parities 3.4 → 15.4, set-monomials 30.6 → 153
-(counted on the loop's unmerged layers), degree-parity 3.8 → 22.0.
+What moved the ratios from 3.3–5.9x (geometric mean 4.4x) to the table above: every teacher
+evaluates all requested members in one product instead of one per member (the CNN planes'
+batched run got 2.6x faster), glibc keeps freed memory in the process during
+training (``csqlab.training.online._keep_freed_memory``: fresh pages for the arrays of every
+step cost up to 3x a teacher's arithmetic), Adam's denominator and the flat gradient live in
+reused buffers, and the message-passing tail (merged layer, ReLU, one output) is one
+written-out layer. The full mode of all experiments (``python -m csqlab cache-results
+--workers 2``) took 24.8 minutes on this machine.
 """
 
 from __future__ import annotations
