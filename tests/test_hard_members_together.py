@@ -45,3 +45,31 @@ def test_members_evaluated_together_equal_each_alone(name):
     everything = family.evaluate(x)
     np.testing.assert_allclose(everything[:, members], alone, rtol=1e-12, atol=1e-13)
     assert np.std(alone, axis=0).min() > 0  # no member is a constant: the check can fail
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_members_split_into_chunks_give_the_same_columns(name, monkeypatch):
+    """With a tiny budget every member is its own chunk (as for a large Monte Carlo batch):
+    the same values, to round-off, as all members in one product."""
+    from csqlab.hard import family as family_module
+
+    family = FAMILIES[name]()
+    x = family.sample(30, seed=1)
+    together = family.evaluate(x)
+    calls = []
+    real = family_module.evaluate_in_chunks
+
+    def counting(evaluate, batch, indices, per_member):
+        calls.append(len(indices))
+        return real(lambda b, chunk: calls.append(-len(chunk)) or evaluate(b, chunk),
+                    batch, indices, per_member)
+
+    monkeypatch.setattr(family_module, "_EVALUATION_BUDGET", 1)
+    for module in (classical, cnn, gnn, polynomials):
+        if hasattr(module, "evaluate_in_chunks"):
+            monkeypatch.setattr(module, "evaluate_in_chunks", counting)
+    family = FAMILIES[name]()  # built again: its evaluation now goes through `counting`
+    split = family.evaluate(x)
+    np.testing.assert_allclose(split, together, rtol=1e-12, atol=1e-13)
+    assert calls[0] == len(family.members) and all(c == -1 for c in calls[1:])  # one by one
+    assert len(calls) == 1 + len(family.members)

@@ -88,7 +88,7 @@ from csqlab.gaussian import (
     relu_pair_expectation,
 )
 from csqlab.groups import PermutationGroup, subset_orbits, trivial
-from csqlab.hard.family import HardFamily
+from csqlab.hard.family import HardFamily, evaluate_in_chunks
 
 __all__ = [
     "MAX_MEMBERS",
@@ -241,10 +241,13 @@ def parity_family(n: int, k: int, group: PermutationGroup | None = None,
     if group.order == 1:
         members = _check_subsets(subsets, n, k)
 
-        def evaluate(x, indices):
+        def evaluate_chunk(x, indices):
             # every requested subset at once: (B, count, k) coordinates, multiplied along k
             chosen = np.array([members[i] for i in indices], dtype=np.intp).reshape(len(indices), k)
             return np.prod(x[:, chosen], axis=2)
+
+        def evaluate(x, indices):
+            return evaluate_in_chunks(evaluate_chunk, x, indices, len(x) * max(k, 1))
 
         return HardFamily(
             name=f"degree-{k} parities on {{±1}}^{n}", members=members,
@@ -624,7 +627,12 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
     representatives, orbits = _orbits(group, k)
     sizes = np.array([len(orbit) for orbit in orbits], dtype=float)
 
-    def evaluate_orbits(x, indices):
+    longest = max(len(orbit) for orbit in orbits)
+
+    def evaluate_orbits(x, indices):  # (B, |orbit|, 2^k) projections per member
+        return evaluate_in_chunks(evaluate_orbit_chunk, x, indices, len(x) * longest << k)
+
+    def evaluate_orbit_chunk(x, indices):
         # every subset of every requested orbit in one pass, then each orbit's values summed
         # left to right, as sum() over the orbit (shorter orbits padded with exact zeros)
         chosen = [orbits[i] for i in indices]

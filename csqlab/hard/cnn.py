@@ -104,7 +104,7 @@ from csqlab.hard.classical import (
     log10_hidden_plane_family_size,
     random_planes,
 )
-from csqlab.hard.family import HardFamily
+from csqlab.hard.family import HardFamily, evaluate_in_chunks
 
 __all__ = [
     "MAX_GROUP_ORDER",
@@ -347,7 +347,11 @@ def group_averaged_plane_family(n: int, k: int, group: PermutationGroup | None =
     weights = np.einsum("ma,ihad->ihmd", directions, translates).reshape(m, order * 2 * k, n)
     tiled_signs = np.tile(signs, order) / order
 
-    def evaluate(x, indices):
+    def evaluate(x, indices):  # (B·columns, units) hidden values per member
+        return evaluate_in_chunks(evaluate_chunk, x, indices,
+                                  len(x) * columns * weights.shape[1])
+
+    def evaluate_chunk(x, indices):
         # every requested member's units side by side: one product for all of them, then
         # the signed sum over each member's units and the columns
         stacked = x if x.ndim == 3 else x[:, :, None]  # (B, n, columns)

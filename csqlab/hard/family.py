@@ -51,6 +51,25 @@ MAX_ENUMERATION_DIM = 16
 
 _ENUMERATION_CHUNK = 2**14
 
+#: Entries (float64) of the largest array a family's evaluation makes for one chunk of
+#: members (32 MiB): the members of a call are evaluated together, a chunk at a time.
+_EVALUATION_BUDGET = 2**22
+
+
+def evaluate_in_chunks(evaluate, x: np.ndarray, indices: np.ndarray, per_member: int) -> np.ndarray:
+    """``evaluate(x, indices)`` (``(B, len(indices))``) computed for as many members at once
+    as keep its largest array under :data:`_EVALUATION_BUDGET` entries, given ``per_member``,
+    the entries one member adds to it on this batch; the chunks' columns in order. A sweep's
+    batch of all its seeds' teachers is one chunk; the members of a large Monte Carlo batch
+    are split, so evaluating many members together needs no more memory than one at a time
+    beyond the budget. A member's column is the same in any chunk up to float round-off
+    (tests/test_hard_members_together.py)."""
+    size = max(1, _EVALUATION_BUDGET // max(1, int(per_member)))
+    if len(indices) <= size:
+        return evaluate(x, indices)
+    return np.concatenate([evaluate(x, indices[start:start + size])
+                           for start in range(0, len(indices), size)], axis=1)
+
 
 class FamilyGram(NamedTuple):
     """A Gram matrix ``G_ij = ⟨f_i, f_j⟩`` of family members, with its provenance.

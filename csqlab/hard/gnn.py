@@ -132,7 +132,7 @@ from csqlab.hard.classical import (
     log10_hidden_plane_family_size,
     random_planes,
 )
-from csqlab.hard.family import HardFamily
+from csqlab.hard.family import HardFamily, evaluate_in_chunks
 
 __all__ = [
     "MAX_WINDOW",
@@ -898,7 +898,10 @@ def gnn_hidden_plane_family(adjacency, d: int, k: int, n_planes: int | None = No
     all_weights = np.stack([W for W, _ in matrices])  # (m, d, 2k)
     all_outputs = np.stack([a for _, a in matrices])  # (m, 2k)
 
-    def evaluate(x, indices):
+    def evaluate(x, indices):  # (B·n, 2k) hidden values per member
+        return evaluate_in_chunks(evaluate_chunk, x, indices, len(x) * n * all_outputs.shape[1])
+
+    def evaluate_chunk(x, indices):
         # the hidden units of every requested member side by side, one product for all
         # nodes of all graphs; the sum over nodes comes before each member's output weights
         # a_i (Σ_i Σ_u a_u σ_iu = Σ_u a_u Σ_i σ_iu)

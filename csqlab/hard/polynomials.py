@@ -82,7 +82,7 @@ from csqlab.bounds import BoundCurve, bound_curve, log10_binomial
 from csqlab.gaussian import gauss_hermite_rule
 from csqlab.groups import PermutationGroup, subset_orbit, symmetric
 from csqlab.hard.classical import MAX_MEMBERS, parity_bound_curve, parity_family
-from csqlab.hard.family import HardFamily
+from csqlab.hard.family import HardFamily, evaluate_in_chunks
 
 __all__ = [
     "orbit_polynomial_family",
@@ -260,10 +260,13 @@ def set_monomial_family(n: int, d: int, k: int, subsets: Sequence | None = None)
         if len(set(members)) != len(members):
             raise ValueError("subsets must not repeat a subset")
 
-    def evaluate(X, indices):
+    def evaluate_chunk(X, indices):
         # every requested subset at once: (B, n, count, k) entries, multiplied along k
         chosen = np.array([members[i] for i in indices], dtype=np.intp)
         return X[:, :, chosen].prod(axis=3).sum(axis=1) / math.sqrt(n)
+
+    def evaluate(X, indices):
+        return evaluate_in_chunks(evaluate_chunk, X, indices, len(X) * n * k)
 
     def sampler(n_samples, generator):
         return generator.standard_normal((n_samples, n, d))
