@@ -60,9 +60,14 @@ def test_members_split_into_chunks_give_the_same_columns(name, monkeypatch):
     real = family_module.evaluate_in_chunks
 
     def counting(evaluate, batch, indices, per_member):
+        """Records the members of the call (positive) and of each chunk (negative)."""
         calls.append(len(indices))
-        return real(lambda b, chunk: calls.append(-len(chunk)) or evaluate(b, chunk),
-                    batch, indices, per_member)
+
+        def one_chunk(b, chunk):
+            calls.append(-len(chunk))
+            return evaluate(b, chunk)
+
+        return real(one_chunk, batch, indices, per_member)
 
     monkeypatch.setattr(family_module, "_EVALUATION_BUDGET", 1)
     for module in (classical, cnn, gnn, polynomials):

@@ -630,7 +630,7 @@ def parity_of_activations_family(n: int, k: int, activation="relu",
     longest = max(len(orbit) for orbit in orbits)
 
     def evaluate_orbits(x, indices):  # (B, |orbit|, 2^k) projections per member
-        return evaluate_in_chunks(evaluate_orbit_chunk, x, indices, len(x) * longest << k)
+        return evaluate_in_chunks(evaluate_orbit_chunk, x, indices, len(x) * longest * 2**k)
 
     def evaluate_orbit_chunk(x, indices):
         # every subset of every requested orbit in one pass, then each orbit's values summed

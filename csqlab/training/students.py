@@ -6,8 +6,9 @@ out per architecture (:func:`_batched_forward`): the input batch is shared by th
 the hidden ReLU layer is one batched product (``bmm``) of the shared input with the stacked
 weights, kept seed-major ``(S, N, w)`` with its backward written out
 (:class:`_SharedReLULayer`; the message-passing head's ReLU layer too, on seed-wise inputs),
-and later layers are batched products over the stacked weights. The loss of seed ``s`` depends only on slice ``s``, so one backward pass of the **summed**
-losses gives every seed the gradient of its own loss. :class:`_LoopedStudents` is the
+and later layers are batched products over the stacked weights. The loss of seed ``s``
+depends only on slice ``s``, so one backward pass of the **summed** losses gives every seed
+the gradient of its own loss. :class:`_LoopedStudents` is the
 reference route (one module per seed, plain autograd; the same numbers to float round-off,
 tests/test_train_engine.py, tests/test_batched_students.py).
 :func:`_linear` and :func:`_plain_mlp` build layers from a private ``torch.Generator`` (the
